@@ -1,0 +1,1 @@
+"""Dagster wiring: assets, checks and jobs over ingest/, dbt/ and expectations/."""

@@ -1,0 +1,108 @@
+"""Validate a pandas DataFrame against a GX suite and describe failures by source file and row.
+
+GX has no DuckDB data source, so callers read the table into pandas first. Rows are expected to
+carry `_source_file` and `_source_row`, which is how a failure is traced back to the input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# GX phones home unless told otherwise, which a nightly job on a closed network must not do.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """A named list of expectations; it becomes a GX ExpectationSuite inside the validating context."""
+
+    name: str
+    expectations: list[gx.expectations.Expectation]
+
+
+@dataclass(frozen=True)
+class ExpectationFailure:
+    expectation: str
+    description: str
+    unexpected_count: int
+    examples: list[str]
+
+    def message(self) -> str:
+        shown = "; ".join(self.examples)
+        more = self.unexpected_count - len(self.examples)
+        tail = f" (and {more} more)" if more > 0 else ""
+        return (
+            f"{self.description} [{self.expectation}] failed on {self.unexpected_count} row(s): {shown}{tail}"
+        )
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    suite_name: str
+    evaluated: int
+    failures: list[ExpectationFailure] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    def message(self) -> str:
+        if self.success:
+            return f"{self.suite_name}: all {self.evaluated} expectations passed"
+        lines = [f"{self.suite_name}: {len(self.failures)} of {self.evaluated} expectations failed"]
+        lines += [f"  - {failure.message()}" for failure in self.failures]
+        return "\n".join(lines)
+
+
+def _row_locator(frame: pd.DataFrame, index: int, column: str | None) -> str:
+    row = frame.loc[index]
+    where = f"{row.get('_source_file', '?')} row {row.get('_source_row', '?')}"
+    what = [
+        str(row[c]) for c in ("area_name", "year", "indicator") if c in frame.columns and pd.notna(row[c])
+    ]
+    value = f" = {row[column]}" if column and column in frame.columns else ""
+    return f"{where} ({' '.join(what)}{value})"
+
+
+def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec) -> SuiteResult:
+    """Run the suite `spec` on `frame` in an ephemeral GX context."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    batch_definition = (
+        context.data_sources.add_pandas(f"{spec.name}_source")
+        .add_dataframe_asset(spec.name)
+        .add_batch_definition_whole_dataframe("whole_table")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=spec.name, expectations=list(spec.expectations)))
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    validation = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+
+    failures = []
+    for result in validation.results:
+        if result.success:
+            continue
+        config = result.expectation_config
+        kwargs = config.kwargs
+        column = kwargs.get("column")
+        indexes = list(result.result.get("unexpected_index_list") or [])
+        examples = [_row_locator(frame, i, column) for i in indexes[:MAX_EXAMPLES]]
+        if not examples and result.exception_info.get("raised_exception"):
+            examples = [str(result.exception_info.get("exception_message"))]
+        count = result.result.get("unexpected_count") or len(indexes) or 1
+        failures.append(
+            ExpectationFailure(
+                expectation=config.type,
+                description=config.description or config.type,
+                unexpected_count=int(count),
+                examples=examples,
+            )
+        )
+    return SuiteResult(suite_name=suite.name, evaluated=len(validation.results), failures=failures)

@@ -1,0 +1,1 @@
+"""Plain-Python extractors for the NTT poverty warehouse (no Dagster imports here)."""

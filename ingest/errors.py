@@ -1,0 +1,18 @@
+"""Errors that name the file and the cause, for people rather than stack traces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.paths import display_path
+
+
+class SourceFileError(Exception):
+    """A source file that cannot be read as what it claims to be."""
+
+    def __init__(self, path: Path | str, cause: str, row: int | None = None) -> None:
+        self.path = Path(path)
+        self.cause = cause
+        self.row = row
+        where = display_path(self.path) + (f", row {row}" if row is not None else "")
+        super().__init__(f"{where}: {cause}")

@@ -1,0 +1,42 @@
+import hashlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.paths import BUNDLED_DATA_DIR
+
+P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
+POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def query(database: Path, sql: str, *params: object) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql, list(params)).fetchall()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data, for tests that doctor an input."""
+    copy = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, copy, ignore=shutil.ignore_patterns("landing"))
+    (copy / "landing").mkdir()
+    return copy
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No leakage from the developer's environment: an empty landing folder, no DAGSTER_HOME."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    monkeypatch.setenv("LANDING_DIR", str(landing))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("NTT_DATA_DIR", raising=False)
+    monkeypatch.delenv("NTT_WAREHOUSE", raising=False)
+    yield landing

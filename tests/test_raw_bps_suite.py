@@ -1,0 +1,56 @@
+import pandas as pd
+import pytest
+
+from expectations.raw_bps import raw_bps_suite
+from expectations.runner import validate_dataframe
+from ingest.bps.multi_year_csv import parse_multi_year_csv
+from ingest.paths import BUNDLED_DATA_DIR
+from tests.conftest import P0_FILE, POOR_COUNT_FILE
+
+
+@pytest.fixture(scope="module")
+def raw_table() -> pd.DataFrame:
+    return pd.concat(
+        [parse_multi_year_csv(BUNDLED_DATA_DIR / f) for f in (P0_FILE, POOR_COUNT_FILE)], ignore_index=True
+    )
+
+
+def _failures(frame):
+    return validate_dataframe(frame, raw_bps_suite("raw_bps_test")).failures
+
+
+def _row(frame, area, year, indicator):
+    return frame.index[(frame.area_name == area) & (frame.year == year) & (frame.indicator == indicator)][0]
+
+
+def test_bundled_data_passes(raw_table):
+    assert _failures(raw_table) == []
+
+
+def test_p0_out_of_range_is_named_with_file_and_row(raw_table):
+    frame = raw_table.copy()
+    frame.loc[_row(frame, "Sumba Barat", 2004, "P0"), "value"] = 250.0
+    [failure] = _failures(frame)
+    assert failure.description == "P0 between 0 and 100"
+    assert failure.unexpected_count == 1
+    assert "P0_kabkota_NTT_2004-2025.csv row 4 (Sumba Barat 2004 P0 = 250.0)" in failure.message()
+
+
+def test_a_poor_count_of_250_thousand_is_not_a_p0_failure(raw_table):
+    frame = raw_table.copy()
+    frame.loc[_row(frame, "Sumba Barat", 2004, "POOR_COUNT"), "value"] = 250.0
+    assert _failures(frame) == []
+
+
+def test_unmapped_area_name_fails(raw_table):
+    frame = raw_table.copy()
+    frame.loc[_row(frame, "Alor", 2020, "P0"), "bps_code"] = pd.NA
+    [failure] = _failures(frame)
+    assert "maps to an NTT BPS code" in failure.description
+
+
+def test_duplicate_regency_year_fails(raw_table):
+    frame = pd.concat([raw_table, raw_table.iloc[[10]]], ignore_index=True)
+    [failure] = _failures(frame)
+    assert failure.description == "no duplicate regency-year per indicator"
+    assert failure.unexpected_count == 2
