@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from ingest.paths import REPO_ROOT
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 _DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 
+# The dbt installed beside this interpreter: `.venv/bin` is often not on PATH (console scripts, CI).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_cli_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
 def _newest_input_mtime(project_dir: Path) -> float:
@@ -25,6 +33,6 @@ def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
     return not manifest.exists() or manifest.stat().st_mtime < _newest_input_mtime(Path(project.project_dir))
 
 
-# `dagster dev` re-parses on every load; the CLI and tests parse only when the project changed.
+# The manifest defines the dbt assets, so it must exist before they load; parse only when the project changed.
 if manifest_is_stale():
-    dbt_project.preparer.prepare(dbt_project)
+    dbt_cli_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()

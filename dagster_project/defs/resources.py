@@ -1,7 +1,6 @@
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from dagster_project.dbt_project import dbt_project
+from dagster_project.dbt_project import dbt_cli_resource
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import warehouse_path
 
@@ -11,6 +10,6 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "warehouse": WarehouseResource(path=str(warehouse_path())),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": dbt_cli_resource(),
         }
     )
