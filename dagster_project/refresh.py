@@ -43,10 +43,8 @@ class RefreshOutcome:
                 f"Refresh succeeded in {self.seconds:.1f} s: {len(self.materialized)} assets built, "
                 f"{self.checks_passed} checks passed.\nPublished {self.warehouse}"
             )
-        lines = [
-            f"Refresh FAILED after {self.seconds:.1f} s. "
-            f"Nothing was published; {self.warehouse} is unchanged."
-        ]
+        kept = f"{self.warehouse} is unchanged" if self.warehouse.exists() else "no warehouse exists yet"
+        lines = [f"Refresh FAILED after {self.seconds:.1f} s. Nothing was published; {kept}."]
         lines += [f"  check failed: {text}" for text in self.failed_checks]
         lines += [f"  step failed: {text}" for text in self.step_failures]
         if self.not_materialized:
@@ -76,8 +74,10 @@ def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds
     failures = []
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
-        message = error.message.strip() if error else "unknown error"
-        failures.append(f"{event.step_key}: {message.splitlines()[0] if message else ''}")
+        if error and error.cls_name == "DagsterAssetCheckFailedError":
+            continue  # the failed check itself is reported, with its reasons
+        message = error.message.strip() if error else ""
+        failures.append(f"{event.step_key}: {message.splitlines()[0] if message else 'unknown error'}")
     return RefreshOutcome(
         warehouse=warehouse_path(),
         seconds=seconds,
