@@ -1,0 +1,221 @@
+"""Assemble the matrix's logical rows from per-page grids.
+
+Three things make this more than reading table rows:
+- a cell covered by a vertical merge takes the value of the cell above; one that is really empty stays '';
+- a row can break across a page: the top row of the next page then only carries the overflow of the
+  cells that did not fit, and is joined back into the row it continues;
+- header rows and the column-number row repeat on every page and are not data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ingest.rat.header import (
+    COLUMNS,
+    column_names,
+    is_column_number_row,
+    is_complete_header,
+    is_header_like,
+    year_from_header,
+)
+from ingest.rat.layout import Cell, Grid, Line
+from ingest.rat.text_repair import Vocabulary, joined_text
+
+_COLUMN_TOLERANCE = 3.0  # points; the same matrix keeps its column edges from page to page
+_MAX_HEADER_ROWS = 5
+
+
+@dataclass
+class MatrixRow:
+    cells: list[Cell | None]  # per canonical column: the cell holding the value (None: horizontally merged)
+    covered: list[bool]  # per canonical column: value comes from a merged cell of an earlier row
+    page_first: int
+    page_last: int
+
+    def values(self, vocabulary: Vocabulary) -> list[str]:
+        return [joined_text(cell.all_lines(), vocabulary) if cell else "" for cell in self.cells]
+
+
+@dataclass
+class Matrix:
+    year: int | None
+    rows: list[MatrixRow] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
+
+
+def _header_texts(grid: Grid, last_header_row: int) -> list[str]:
+    texts = []
+    for c in range(grid.n_columns):
+        parts = [grid.row_text(r)[c] for r in range(last_header_row + 1) if not grid.covered_from_left[r][c]]
+        texts.append(" ".join(p for p in parts if p))
+    return texts
+
+
+def _find_header(grid: Grid) -> tuple[list[str], int] | None:
+    """The canonical names of the grid's columns and the first data row, if the grid starts the matrix."""
+    for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
+        texts = _header_texts(grid, last)
+        names = column_names(texts)
+        if is_complete_header(names):
+            first_data = last + 1
+            while first_data < len(grid.own) and is_column_number_row(grid.row_text(first_data)):
+                first_data += 1
+            return [n or "" for n in names], first_data
+    return None
+
+
+def _same_columns(grid: Grid, bounds: list[tuple[float, float]]) -> bool:
+    return grid.n_columns == len(bounds) and all(
+        abs(a0 - b0) <= _COLUMN_TOLERANCE and abs(a1 - b1) <= _COLUMN_TOLERANCE
+        for (a0, a1), (b0, b1) in zip(grid.column_bounds, bounds, strict=True)
+    )
+
+
+def _first_data_row(grid: Grid) -> int:
+    """Skip the repeated header and the column-number row at the top of a continuation page."""
+    r = 0
+    while r < min(_MAX_HEADER_ROWS, len(grid.own)):
+        texts = grid.row_text(r)
+        if is_column_number_row(texts) or is_header_like(texts) or not any(texts):
+            r += 1
+        else:
+            break
+    return r
+
+
+def _last_segment(cell: Cell) -> Cell:
+    while cell.continued_in:
+        cell = cell.continued_in[-1]
+    return cell
+
+
+def _overflows(cell: Cell | None) -> bool:
+    """True when the cell's text runs to the bottom of its last segment, so it may continue overleaf."""
+    if cell is None:
+        return False
+    segment = _last_segment(cell)
+    if not segment.lines:
+        return False
+    last: Line = segment.lines[-1]
+    line_height = last.bottom - last.top
+    return segment.bbox[3] - last.bottom <= 1.6 * line_height + 2.0
+
+
+def _continues(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> bool:
+    """Whether grid row r (at the top of a page) holds the overflow of `previous` from the page before."""
+    text_columns = [i for i, c in enumerate(order) if grid.own[r][c] is not None and grid.own[r][c].has_text]
+    if not text_columns:
+        return False
+    return all(_overflows(previous.cells[i]) for i in text_columns)
+
+
+def _set_right_limits(grids: list[Grid]) -> None:
+    """Where text may end in each column: the cell's right edge less the column's left padding."""
+    padding: dict[int, float] = {}
+    for grid in grids:
+        for row in grid.own:
+            for c, cell in enumerate(row):
+                for line in cell.lines if cell else []:
+                    padding[c] = min(padding.get(c, 1e9), max(line.x0 - cell.bbox[0], 0.0))
+    for grid in grids:
+        for row in grid.own:
+            for c, cell in enumerate(row):
+                for line in cell.lines if cell else []:
+                    line.right_limit = cell.bbox[2] - padding.get(c, 0.0)
+
+
+def assemble(grids: Iterable[Grid]) -> Matrix | None:
+    """The matrix found among `grids` (in page order), or None if no grid has the RAT header."""
+    matrix: Matrix | None = None
+    order: list[int] = []  # grid column index of each canonical column
+    bounds: list[tuple[float, float]] = []
+    origin: dict[int, int] = {}  # id(cell) -> index of the logical row the cell starts in
+    matrix_grids: list[Grid] = []
+    pending: list[tuple[Grid, int]] = []
+
+    for grid in grids:
+        if matrix is None:
+            found = _find_header(grid)
+            if found is None:
+                continue
+            names, first = found
+            order = [names.index(column) for column in COLUMNS]
+            bounds = grid.column_bounds
+            header_rows = _header_texts(grid, first - 1)
+            matrix = Matrix(year=year_from_header(header_rows))
+        elif _same_columns(grid, bounds):
+            first = _first_data_row(grid)
+        else:
+            continue
+        matrix_grids.append(grid)
+        pending.append((grid, first))
+
+    if matrix is None:
+        return None
+    _set_right_limits(matrix_grids)
+
+    for grid, first in pending:
+        matrix.pages.append(grid.page)
+        for r in range(first, len(grid.own)):
+            previous = matrix.rows[-1] if matrix.rows else None
+            at_page_top = r == first and previous is not None and previous.page_last < grid.page
+            if at_page_top and _continues(previous, grid, r, order):
+                _join_overflow(previous, grid, r, order)
+                continue
+            if at_page_top:
+                _inherit_split_merges(previous, grid, r, order)
+            matrix.rows.append(_new_row(grid, r, order, origin, len(matrix.rows)))
+    # Built from whole cells, so a word's tail at the top of the next page is not mistaken for a word.
+    cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
+    matrix.vocabulary = Vocabulary(cell.all_lines() for cell in cells.values())
+    return matrix
+
+
+def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> None:
+    for i, c in enumerate(order):
+        part = grid.own[r][c]
+        target = previous.cells[i]
+        if part is None or target is None:
+            continue
+        if part.has_text:
+            _last_segment(target).continued_in.append(part)
+        part.alias = target
+    previous.page_last = grid.page
+
+
+def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> None:
+    """A merged cell cut by the page break shows up blank at the top of the next page: keep its value.
+
+    Blank cells are taken as such a continuation when they lead the row (a new row never starts with
+    an empty No, Sektor, ...), or when they span further rows down the page.
+    """
+    leading = True
+    for i, c in enumerate(order):
+        part = grid.own[r][c]
+        if part is None or part.has_text:
+            leading = False
+            continue
+        above = previous.cells[i]
+        spans_down = part.bbox[3] > grid.row_bounds[r][1] + 1.0
+        if above is not None and above.resolve().has_text and (leading or spans_down):
+            part.alias = above.resolve()
+        else:
+            leading = False
+
+
+def _new_row(grid: Grid, r: int, order: list[int], origin: dict[int, int], index: int) -> MatrixRow:
+    cells: list[Cell | None] = []
+    covered: list[bool] = []
+    for c in order:
+        if grid.covered_from_left[r][c]:
+            cells.append(None)
+            covered.append(False)
+            continue
+        cell = grid.cover[r][c].resolve()
+        origin.setdefault(id(cell), index)
+        cells.append(cell)
+        covered.append(origin[id(cell)] != index)
+    return MatrixRow(cells=cells, covered=covered, page_first=grid.page, page_last=grid.page)
