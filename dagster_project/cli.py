@@ -13,6 +13,41 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0 if outcome.success else 1
 
 
+class _PageProgress:
+    """Page counter on stderr: redrawn in place on a terminal, every tenth page in a log."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.interactive = sys.stderr.isatty()
+
+    def __call__(self, page: int, total: int) -> None:
+        if self.interactive:
+            end = "\n" if page == total else ""
+            print(f"\r{self.label}: page {page}/{total}", end=end, file=sys.stderr, flush=True)
+        elif page == total or page % 10 == 0:
+            print(f"{self.label}: page {page}/{total}", file=sys.stderr, flush=True)
+
+
+def _extract_rat(args: argparse.Namespace) -> int:
+    from ingest.rat.errors import RatDocumentError
+    from ingest.rat.extract import extract_rat, write_rows_csv
+
+    try:
+        document = extract_rat(args.pdf, progress=_PageProgress(args.pdf.name))
+    except RatDocumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    write_rows_csv(document, args.out)
+    budget_lines = len({row.budget_line for row in document.rows if row.budget_line is not None})
+    print(
+        f"{len(document.rows)} rows, {budget_lines} budget lines, total pagu Rp {document.budget_total:,} "
+        f"(RAT {document.year}, matrix on pages {document.matrix_pages[0]}-{document.matrix_pages[-1]}) "
+        f"-> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="ntt-warehouse",
@@ -32,6 +67,13 @@ def parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     refresh.set_defaults(handler=_refresh)
+
+    extract = commands.add_parser(
+        "extract-rat", help="extract the matrix of a RAT PDF into a CSV, one line per logical row"
+    )
+    extract.add_argument("pdf", type=Path, help="the RAT report (PDF)")
+    extract.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    extract.set_defaults(handler=_extract_rat)
     return root
 
 

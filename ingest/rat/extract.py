@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -56,6 +57,7 @@ class RatRow:
     target_unit: str | None
     funding_source_codes: str
     covered_columns: str
+    uncertain_columns: str
     source_file: str
     source_sha256: str
 
@@ -158,6 +160,7 @@ def _rows(matrix: Matrix, source_file: str, sha256: str) -> list[RatRow]:
                 covered_columns=" ".join(
                     c for c, cov in zip(COLUMNS, matrix_row.covered, strict=True) if cov
                 ),
+                uncertain_columns=" ".join(c for c in COLUMNS if c in matrix_row.uncertain),
                 source_file=source_file,
                 source_sha256=sha256,
             )
@@ -191,3 +194,16 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
         matrix_pages=matrix.pages,
         rows=_rows(matrix, display_path(path), sha256),
     )
+
+
+def write_rows_csv(document: RatDocument, path: Path) -> None:
+    """Write the rows to `path` atomically, so a failed run never leaves half a file behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for record in document.records():
+            writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    partial.replace(path)

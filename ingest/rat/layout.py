@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pdfplumber
 from pdfplumber.page import Page
 from pdfplumber.table import Table
 
@@ -24,6 +23,9 @@ class Line:
     top: float
     bottom: float
     next_char_width: float  # width of this line's first character, to judge the line above it
+    first_word_width: float
+    last_word_width: float
+    left_limit: float = 0.0  # leftmost x text may start at in its cell
     right_limit: float = 0.0  # rightmost x text may reach in its cell
 
     @property
@@ -80,18 +82,17 @@ class Grid:
 
 
 def _words_by_cell(page: Page, cells: list[Cell]) -> None:
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True)
-    for word in words:
+    words_of: dict[int, list[dict]] = {id(cell): [] for cell in cells}
+    for word in page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True):
         cx = (word["x0"] + word["x1"]) / 2
         cy = (word["top"] + word["bottom"]) / 2
         for cell in cells:
             x0, top, x1, bottom = cell.bbox
             if x0 <= cx <= x1 and top <= cy <= bottom:
-                cell_words = cell.__dict__.setdefault("_words", [])
-                cell_words.append(word)
+                words_of[id(cell)].append(word)
                 break
     for cell in cells:
-        cell.lines = _lines_of(cell.__dict__.pop("_words", []))
+        cell.lines = _lines_of(words_of[id(cell)])
 
 
 def _lines_of(words: list[dict]) -> list[Line]:
@@ -103,6 +104,7 @@ def _lines_of(words: list[dict]) -> list[Line]:
             line.words.append(word["text"])
             line.x0, line.x1 = min(line.x0, word["x0"]), max(line.x1, word["x1"])
             line.bottom = max(line.bottom, word["bottom"])
+            line.last_word_width = word["x1"] - word["x0"]
         else:
             first = word["chars"][0] if word.get("chars") else None
             width = (
@@ -110,14 +112,20 @@ def _lines_of(words: list[dict]) -> list[Line]:
                 if first
                 else (word["x1"] - word["x0"]) / max(len(word["text"]), 1)
             )
-            lines.append(Line([word["text"]], word["x0"], word["x1"], word["top"], word["bottom"], width))
-    for line in lines:  # words within a line were appended by x; keep reading order stable
-        line.words = [w for w in line.words if w]
+            word_width = word["x1"] - word["x0"]
+            lines.append(
+                Line(
+                    [word["text"]],
+                    word["x0"],
+                    word["x1"],
+                    word["top"],
+                    word["bottom"],
+                    width,
+                    word_width,
+                    word_width,
+                )
+            )
     return lines
-
-
-def _bounds(values: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    return sorted(set((round(a, 1), round(b, 1)) for a, b in values))
 
 
 def grid_of(page: Page, table: Table, page_number: int) -> Grid:
@@ -171,7 +179,3 @@ def page_grids(page: Page, page_number: int) -> list[Grid]:
     """Every ruled table on the page with at least two rows and two columns."""
     tables = page.find_tables()
     return [grid_of(page, t, page_number) for t in tables if len(t.rows) >= 2 and len(t.columns) >= 2]
-
-
-def open_pdf(path: str) -> pdfplumber.PDF:
-    return pdfplumber.open(path)

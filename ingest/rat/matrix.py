@@ -33,6 +33,7 @@ class MatrixRow:
     covered: list[bool]  # per canonical column: value comes from a merged cell of an earlier row
     page_first: int
     page_last: int
+    uncertain: set[str] = field(default_factory=set)  # columns whose reading the layout cannot decide
 
     def values(self, vocabulary: Vocabulary) -> list[str]:
         return [joined_text(cell.all_lines(), vocabulary) if cell else "" for cell in self.cells]
@@ -113,7 +114,7 @@ def _continues(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> boo
 
 
 def _set_right_limits(grids: list[Grid]) -> None:
-    """Where text may end in each column: the cell's right edge less the column's left padding."""
+    """Where text may start and end in each column: the cell's edges less the column's left padding."""
     padding: dict[int, float] = {}
     for grid in grids:
         for row in grid.own:
@@ -124,6 +125,7 @@ def _set_right_limits(grids: list[Grid]) -> None:
         for row in grid.own:
             for c, cell in enumerate(row):
                 for line in cell.lines if cell else []:
+                    line.left_limit = cell.bbox[0] + padding.get(c, 0.0)
                     line.right_limit = cell.bbox[2] - padding.get(c, 0.0)
 
 
@@ -165,9 +167,9 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             if at_page_top and _continues(previous, grid, r, order):
                 _join_overflow(previous, grid, r, order)
                 continue
-            if at_page_top:
-                _inherit_split_merges(previous, grid, r, order)
+            uncertain = _inherit_split_merges(previous, grid, r, order) if at_page_top else set()
             matrix.rows.append(_new_row(grid, r, order, origin, len(matrix.rows)))
+            matrix.rows[-1].uncertain = uncertain
     # Built from whole cells, so a word's tail at the top of the next page is not mistaken for a word.
     cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
     matrix.vocabulary = Vocabulary(cell.all_lines() for cell in cells.values())
@@ -186,24 +188,43 @@ def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int]) ->
     previous.page_last = grid.page
 
 
-def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> None:
+def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> set[str]:
     """A merged cell cut by the page break shows up blank at the top of the next page: keep its value.
 
-    Blank cells are taken as such a continuation when they lead the row (a new row never starts with
-    an empty No, Sektor, ...), or when they span further rows down the page.
+    Geometry cannot tell that blank from a really empty cell, so the reading follows the matrix's logic:
+    - blanks that lead the row (No, Sektor, ...) continue merges: a new row never starts with an empty No;
+    - a blank that spans further rows down the page is a merged cell;
+    - a blank Pagu in a row with its own target shares the budget line above (one Pagu, many indicators),
+      and a blank Sumber Pendanaan in a row with a budget continues the source above. That last reading
+      is a judgement (the same blank can be a source the author left out), so it is reported as uncertain.
+
+    Returns the columns whose reading is uncertain.
     """
+    position = {name: grid.own[r][c] for name, c in zip(COLUMNS, order, strict=True)}
+
+    def has_text(name: str) -> bool:
+        cell = position[name]
+        return cell is not None and cell.resolve().has_text
+
+    uncertain: set[str] = set()
     leading = True
-    for i, c in enumerate(order):
+    for i, (name, c) in enumerate(zip(COLUMNS, order, strict=True)):
         part = grid.own[r][c]
         if part is None or part.has_text:
             leading = False
             continue
         above = previous.cells[i]
         spans_down = part.bbox[3] > grid.row_bounds[r][1] + 1.0
-        if above is not None and above.resolve().has_text and (leading or spans_down):
+        budget_continues = (name == "pagu" and has_text("target_kinerja")) or (
+            name == "sumber_pendanaan" and has_text("pagu") and above is not None and above.resolve().has_text
+        )
+        if above is not None and (leading or spans_down or budget_continues):
             part.alias = above.resolve()
+            if name == "sumber_pendanaan" and not (leading or spans_down):
+                uncertain.add(name)
         else:
             leading = False
+    return uncertain
 
 
 def _new_row(grid: Grid, r: int, order: list[int], origin: dict[int, int], index: int) -> MatrixRow:

@@ -1,0 +1,90 @@
+"""Bad documents end with exit status 2 and one line naming the file and the cause, and write nothing."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pdf_fixtures import encrypted_copy, page_subset, scanned_copy, truncated_copy
+
+
+def _not_a_pdf(path: Path) -> Path:
+    path.write_text("Provinsi/Kabupaten/Kota,P0\nSumba Barat,26.52\n")
+    return path
+
+
+CASES = {
+    "not_a_pdf": (_not_a_pdf, "not a PDF file"),
+    "truncated": (truncated_copy, "damaged or truncated"),
+    "encrypted": (encrypted_copy, "encrypted with a password"),
+    "scanned": (scanned_copy, "no text layer"),
+    "no_matrix": (lambda p: page_subset(p, range(0, 12)), "no RAT matrix found"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_document_is_refused_in_one_line(case: str, tmp_path: Path):
+    make, cause = CASES[case]
+    pdf = make(tmp_path / f"{case}.pdf")
+    out = tmp_path / "rows.csv"
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "extract-rat", str(pdf), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert completed.returncode == 2
+    lines = [line for line in completed.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, completed.stderr
+    assert str(pdf) in lines[0] or pdf.name in lines[0]
+    assert cause in lines[0]
+    assert "Traceback" not in completed.stderr
+    assert not out.exists()
+
+
+def test_scanned_message_says_ocr_is_needed(tmp_path: Path):
+    from ingest.rat.errors import ScannedPdfError
+    from ingest.rat.extract import extract_rat
+
+    with pytest.raises(ScannedPdfError, match="OCR"):
+        extract_rat(scanned_copy(tmp_path / "scan.pdf"))
+
+
+def test_good_document_writes_every_row(tmp_path: Path):
+    from tests.pdf_fixtures import RAT_2023_PDF
+
+    out = tmp_path / "rows.csv"
+    completed = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "extract-rat", str(RAT_2023_PDF), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "page 22/22" in completed.stderr
+    assert "34 rows, 25 budget lines, total pagu Rp 164,734,762,202" in completed.stderr
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:15] == [
+        "row",
+        "no",
+        "sektor",
+        "kebijakan",
+        "sasaran",
+        "indikator_sasaran",
+        "program",
+        "indikator_program",
+        "kegiatan",
+        "indikator_kegiatan",
+        "lokasi",
+        "target_kinerja",
+        "pagu",
+        "sumber_pendanaan",
+        "budget_line",
+    ]
+    assert {"year", "page_first", "page_last", "lokasi_scope", "lokasi_bps_codes", "pagu_rupiah"} <= set(
+        header
+    )
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 35
