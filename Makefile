@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test lint lock dagster-ui clean
+.PHONY: .venv run test bench lint lock dagster-ui clean
 
 .venv: $(STAMP)
 
@@ -21,6 +21,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.rat_extraction
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

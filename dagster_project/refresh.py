@@ -25,6 +25,7 @@ class RefreshOutcome:
     materialized: list[str] = field(default_factory=list)
     not_materialized: list[str] = field(default_factory=list)
     checks_passed: int = 0
+    quarantined: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     step_failures: list[str] = field(default_factory=list)
 
@@ -38,14 +39,20 @@ class RefreshOutcome:
         )
 
     def report(self) -> str:
+        quarantine = [f"  quarantined: {reason}" for reason in self.quarantined]
         if self.success:
-            return (
-                f"Refresh succeeded in {self.seconds:.1f} s: {len(self.materialized)} assets built, "
-                f"{self.checks_passed} checks passed.\nPublished {self.warehouse}"
+            return "\n".join(
+                [
+                    f"Refresh succeeded in {self.seconds:.1f} s: {len(self.materialized)} assets built, "
+                    f"{self.checks_passed} checks passed.",
+                    *quarantine,
+                    f"Published {self.warehouse}",
+                ]
             )
         kept = f"{self.warehouse} is unchanged" if self.warehouse.exists() else "no warehouse exists yet"
         lines = [f"Refresh FAILED after {self.seconds:.1f} s. Nothing was published; {kept}."]
         lines += [f"  check failed: {text}" for text in self.failed_checks]
+        lines += quarantine
         lines += [f"  step failed: {text}" for text in self.step_failures]
         if self.not_materialized:
             shown = ", ".join(self.not_materialized[:8])
@@ -61,6 +68,16 @@ def _key_text(key: dg.AssetKey) -> str:
 def _check_failure_text(evaluation: dg.AssetCheckEvaluation) -> str:
     description = evaluation.description or ""
     return f"{evaluation.check_name} on {_key_text(evaluation.asset_key)}: {description}".rstrip(": ")
+
+
+def _quarantined_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Files the run set aside, as its quarantine assets reported them."""
+    reasons: list[str] = []
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        if "reasons" in metadata:
+            reasons.extend(metadata["reasons"].value)
+    return reasons
 
 
 def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds: float) -> RefreshOutcome:
@@ -86,6 +103,7 @@ def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds
         not_materialized=sorted(_key_text(k) for k in planned - materialized),
         checks_passed=sum(1 for e in evaluations if e.passed),
         failed_checks=[_check_failure_text(e) for e in evaluations if not e.passed],
+        quarantined=_quarantined_reasons(result),
         step_failures=failures,
     )
 

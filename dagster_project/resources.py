@@ -26,6 +26,9 @@ class WarehouseResource(dg.ConfigurableResource):
     def replace_raw_table(self, table_name: str, table: pd.DataFrame) -> int:
         return duckdb_warehouse.replace_raw_table(self.build_path, table_name, table)
 
+    def read_table_if_exists(self, qualified_name: str) -> pd.DataFrame | None:
+        return duckdb_warehouse.read_table_if_exists(self.build_path, qualified_name)
+
     def read_table(self, qualified_name: str) -> pd.DataFrame:
         return duckdb_warehouse.read_table(self.build_path, qualified_name)
 

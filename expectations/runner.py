@@ -64,7 +64,9 @@ class SuiteResult:
 
 def _row_locator(frame: pd.DataFrame, index: int, column: str | None) -> str:
     row = frame.loc[index]
-    where = f"{row.get('_source_file', '?')} row {row.get('_source_row', '?')}"
+    line = row.get("_source_row", row.get("row", "?"))
+    page = f" (page {row['page_first']})" if "page_first" in frame.columns else ""
+    where = f"{row.get('_source_file', '?')} row {line}{page}"
     what = [
         str(row[c]) for c in ("area_name", "year", "indicator") if c in frame.columns and pd.notna(row[c])
     ]

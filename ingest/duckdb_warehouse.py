@@ -53,6 +53,19 @@ def replace_raw_table(database: Path, table_name: str, table: pd.DataFrame) -> i
         return connection.execute(f"select count(*) from {RAW_SCHEMA}.{table_name}").fetchone()[0]
 
 
+def read_table_if_exists(database: Path, qualified_name: str) -> pd.DataFrame | None:
+    """The table, or None when the database or the table does not exist yet."""
+    if not database.exists():
+        return None
+    schema, _, table = qualified_name.rpartition(".")
+    with connect(database, read_only=True) as connection:
+        found = connection.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema or "main", table],
+        ).fetchone()[0]
+        return connection.execute(f"select * from {qualified_name}").df() if found else None
+
+
 def read_table(database: Path, qualified_name: str) -> pd.DataFrame:
     with connect(database, read_only=True) as connection:
         return connection.execute(f"select * from {qualified_name}").df()
