@@ -1,5 +1,7 @@
 import hashlib
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,17 @@ def sha256_of(path: Path) -> str:
 def query(database: Path, sql: str, *params: object) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.execute(sql, list(params)).fetchall()
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`ntt-warehouse ARGS` in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture

@@ -4,27 +4,20 @@ import csv
 import json
 from pathlib import Path
 
+from ingest.rat.header import COLUMNS
+
 GOLD_DIR = Path(__file__).parent / "fixtures" / "rat_gold"
-GOLD_TEXT_COLUMNS = [
-    "no",
-    "sektor",
-    "kebijakan",
-    "sasaran",
-    "indikator_sasaran",
-    "program",
-    "indikator_program",
-    "kegiatan",
-    "indikator_kegiatan",
-    "lokasi",
-    "target_kinerja",
-    "pagu",
-    "sumber_pendanaan",
-]
+GOLD_TEXT_COLUMNS = COLUMNS
 
 
 def gold_rows() -> list[dict[str, str]]:
     with (GOLD_DIR / "rat_ntt_2023_rows.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def gold_csv_header() -> list[str]:
+    with (GOLD_DIR / "rat_ntt_2023_rows.csv").open(newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle))
 
 
 def gold_cells() -> list[list[str | None]]:

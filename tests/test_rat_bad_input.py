@@ -1,12 +1,14 @@
 """Bad documents end with exit status 2 and one line naming the file and the cause, and write nothing."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.pdf_fixtures import encrypted_copy, page_subset, scanned_copy, truncated_copy
+from ingest.rat.errors import ScannedPdfError
+from ingest.rat.extract import extract_rat
+from tests.conftest import run_cli
+from tests.pdf_fixtures import RAT_2023_PDF, encrypted_copy, page_subset, scanned_copy, truncated_copy
+from tests.rat_gold import gold_csv_header
 
 
 def _not_a_pdf(path: Path) -> Path:
@@ -29,12 +31,7 @@ def test_bad_document_is_refused_in_one_line(case: str, tmp_path: Path):
     pdf = make(tmp_path / f"{case}.pdf")
     out = tmp_path / "rows.csv"
 
-    completed = subprocess.run(
-        [sys.executable, "-m", "dagster_project.cli", "extract-rat", str(pdf), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    completed = run_cli("extract-rat", str(pdf), "--out", str(out))
 
     assert completed.returncode == 2
     lines = [line for line in completed.stderr.splitlines() if line.startswith("error:")]
@@ -46,44 +43,18 @@ def test_bad_document_is_refused_in_one_line(case: str, tmp_path: Path):
 
 
 def test_scanned_message_says_ocr_is_needed(tmp_path: Path):
-    from ingest.rat.errors import ScannedPdfError
-    from ingest.rat.extract import extract_rat
-
     with pytest.raises(ScannedPdfError, match="OCR"):
         extract_rat(scanned_copy(tmp_path / "scan.pdf"))
 
 
 def test_good_document_writes_every_row(tmp_path: Path):
-    from tests.pdf_fixtures import RAT_2023_PDF
-
     out = tmp_path / "rows.csv"
-    completed = subprocess.run(
-        [sys.executable, "-m", "dagster_project.cli", "extract-rat", str(RAT_2023_PDF), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    completed = run_cli("extract-rat", str(RAT_2023_PDF), "--out", str(out))
     assert completed.returncode == 0, completed.stderr
     assert "page 22/22" in completed.stderr
     assert "34 rows, 25 budget lines, total pagu Rp 164,734,762,202" in completed.stderr
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert header[:15] == [
-        "row",
-        "no",
-        "sektor",
-        "kebijakan",
-        "sasaran",
-        "indikator_sasaran",
-        "program",
-        "indikator_program",
-        "kegiatan",
-        "indikator_kegiatan",
-        "lokasi",
-        "target_kinerja",
-        "pagu",
-        "sumber_pendanaan",
-        "budget_line",
-    ]
+    assert header[: len(gold_csv_header())] == gold_csv_header()
     assert {"year", "page_first", "page_last", "lokasi_scope", "lokasi_bps_codes", "pagu_rupiah"} <= set(
         header
     )

@@ -1,14 +1,12 @@
 """The whole job, materialized for real into temporary warehouses: extract, gate, dbt build, publish."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from dagster_project.refresh import run_refresh
-from tests.conftest import P0_FILE, query, sha256_of
+from tests.conftest import P0_FILE, query, run_cli, sha256_of
 
 FACT_BY_NAME = """
     select f.value
@@ -112,22 +110,7 @@ def test_bad_p0_is_stopped_by_the_gate_and_nothing_is_published(
     p0.write_text(p0.read_text().replace("Sumba Barat,42.04,", "Sumba Barat,250,", 1))
 
     env = {**os.environ, "NTT_DATA_DIR": str(data_copy)}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dagster_project.cli",
-            "refresh",
-            "--warehouse",
-            str(warehouse),
-            "--log-level",
-            "ERROR",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    completed = run_cli("refresh", "--warehouse", str(warehouse), "--log-level", "ERROR", env=env)
 
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "Refresh FAILED" in completed.stderr
