@@ -11,30 +11,35 @@ from expectations.runner import SuiteSpec, validate_dataframe
 def gx_blocking_check(
     asset: dg.AssetsDefinition | dg.AssetKey,
     table: str,
-    suite: Callable[[], SuiteSpec],
+    suites: Callable[[], list[SuiteSpec] | SuiteSpec],
 ) -> dg.AssetChecksDefinition:
-    """A blocking check that validates `table` with `suite`; when it fails nothing downstream runs."""
-    spec = suite()
+    """A blocking check that validates `table` with `suites`; when it fails nothing downstream runs."""
+
+    def specs() -> list[SuiteSpec]:
+        made = suites()
+        return made if isinstance(made, list) else [made]
+
+    name = specs()[0].name
 
     @dg.asset_check(
         asset=asset,
-        name=f"gx_{spec.name}",
+        name=f"gx_{name}",
         blocking=True,
-        description=f"Great Expectations suite {spec.name} on {table}",
+        description=f"Great Expectations suites {', '.join(s.name for s in specs())} on {table}",
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        result = validate_dataframe(warehouse.read_table(table), suite())
+        frame = warehouse.read_table(table)
+        results = [validate_dataframe(frame, spec) for spec in specs()]
+        failures = [failure for result in results for failure in result.failures]
         return dg.AssetCheckResult(
-            passed=result.success,
+            passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,
-            description=result.message(),
+            description="\n".join(result.message() for result in results),
             metadata={
-                "suite": spec.name,
-                "expectations_evaluated": result.evaluated,
-                "expectations_failed": len(result.failures),
-                "failures": dg.MetadataValue.md(
-                    "\n".join(f"- {f.message()}" for f in result.failures) or "none"
-                ),
+                "suites": dg.MetadataValue.json([result.suite_name for result in results]),
+                "expectations_evaluated": sum(result.evaluated for result in results),
+                "expectations_failed": len(failures),
+                "failures": dg.MetadataValue.md("\n".join(f"- {f.message()}" for f in failures) or "none"),
             },
         )
 

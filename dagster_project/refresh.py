@@ -26,6 +26,8 @@ class RefreshOutcome:
     not_materialized: list[str] = field(default_factory=list)
     checks_passed: int = 0
     quarantined: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    published: bool = False
     failed_checks: list[str] = field(default_factory=list)
     step_failures: list[str] = field(default_factory=list)
 
@@ -40,6 +42,7 @@ class RefreshOutcome:
 
     def report(self) -> str:
         quarantine = [f"  quarantined: {reason}" for reason in self.quarantined]
+        quarantine += [f"  warning: {text}" for text in self.warnings]
         if self.success:
             return "\n".join(
                 [
@@ -49,8 +52,13 @@ class RefreshOutcome:
                     f"Published {self.warehouse}",
                 ]
             )
-        kept = f"{self.warehouse} is unchanged" if self.warehouse.exists() else "no warehouse exists yet"
-        lines = [f"Refresh FAILED after {self.seconds:.1f} s. Nothing was published; {kept}."]
+        if self.published:
+            kept = f"{self.warehouse} WAS REPLACED despite the failure: check it"
+        elif self.warehouse.exists():
+            kept = f"nothing was published; {self.warehouse} is unchanged"
+        else:
+            kept = "nothing was published; no warehouse exists yet"
+        lines = [f"Refresh FAILED after {self.seconds:.1f} s: {kept}."]
         lines += [f"  check failed: {text}" for text in self.failed_checks]
         lines += quarantine
         lines += [f"  step failed: {text}" for text in self.step_failures]
@@ -80,6 +88,10 @@ def _quarantined_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
     return reasons
 
 
+def _is_error(evaluation: dg.AssetCheckEvaluation) -> bool:
+    return evaluation.severity == dg.AssetCheckSeverity.ERROR
+
+
 def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds: float) -> RefreshOutcome:
     planned = {
         key
@@ -93,6 +105,8 @@ def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds
         error = event.step_failure_data.error
         if error and error.cls_name == "DagsterAssetCheckFailedError":
             continue  # the failed check itself is reported, with its reasons
+        while error is not None and error.cause is not None:  # Dagster wraps the error that matters
+            error = error.cause
         message = error.message.strip() if error else ""
         failures.append(f"{event.step_key}: {message.splitlines()[0] if message else 'unknown error'}")
     return RefreshOutcome(
@@ -102,7 +116,9 @@ def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds
         materialized=sorted(_key_text(k) for k in materialized),
         not_materialized=sorted(_key_text(k) for k in planned - materialized),
         checks_passed=sum(1 for e in evaluations if e.passed),
-        failed_checks=[_check_failure_text(e) for e in evaluations if not e.passed],
+        failed_checks=[_check_failure_text(e) for e in evaluations if not e.passed and _is_error(e)],
+        warnings=[_check_failure_text(e) for e in evaluations if not e.passed and not _is_error(e)],
+        published=dg.AssetKey("published_warehouse") in materialized,
         quarantined=_quarantined_reasons(result),
         step_failures=failures,
     )

@@ -32,5 +32,11 @@ class WarehouseResource(dg.ConfigurableResource):
     def read_table(self, qualified_name: str) -> pd.DataFrame:
         return duckdb_warehouse.read_table(self.build_path, qualified_name)
 
+    def replace_quarantine(self, source: str, records: pd.DataFrame) -> int:
+        return duckdb_warehouse.replace_quarantine(self.build_path, source, records)
+
+    def read_quarantine(self, source: str) -> pd.DataFrame | None:
+        return duckdb_warehouse.read_quarantine(self.build_path, source)
+
     def publish(self) -> Path:
         return duckdb_warehouse.publish(self.build_path, self.published_path)

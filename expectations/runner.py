@@ -7,6 +7,7 @@ carry `_source_file` and `_source_row`, which is how a failure is traced back to
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -26,6 +27,8 @@ class SuiteSpec:
 
     name: str
     expectations: list[gx.expectations.Expectation]
+    # Validate a frame derived from the table (a summary per year, say) instead of the table itself.
+    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def _row_locator(frame: pd.DataFrame, index: int, column: str | None) -> str:
     line = row.get("_source_row", row.get("row", "?"))
     page = f" (page {row['page_first']})" if "page_first" in frame.columns else ""
     where = f"{row.get('_source_file', '?')} row {line}{page}"
+    if "expected" in frame.columns and "areas" in frame.columns:
+        return f"{row['indicator']} {row['year']}: {row['areas']} areas, {row['expected']} expected ({where})"
     what = [
         str(row[c]) for c in ("area_name", "year", "indicator") if c in frame.columns and pd.notna(row[c])
     ]
@@ -84,6 +89,8 @@ def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec) -> SuiteResult:
         .add_batch_definition_whole_dataframe("whole_table")
     )
     suite = context.suites.add(gx.ExpectationSuite(name=spec.name, expectations=list(spec.expectations)))
+    if spec.derive is not None:
+        frame = spec.derive(frame)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     validation = batch.validate(suite, result_format={"result_format": "COMPLETE"})
 

@@ -53,6 +53,32 @@ def replace_raw_table(database: Path, table_name: str, table: pd.DataFrame) -> i
         return connection.execute(f"select count(*) from {RAW_SCHEMA}.{table_name}").fetchone()[0]
 
 
+QUARANTINE_TABLE = f"{RAW_SCHEMA}.quarantine"
+_QUARANTINE_DDL = f"""
+create table if not exists {QUARANTINE_TABLE} (
+    source varchar, source_file varchar, sha256 varchar, "row" integer,
+    check_name varchar, reason varchar, quarantined_at timestamp with time zone
+)"""
+
+
+def replace_quarantine(database: Path, source: str, records: pd.DataFrame) -> int:
+    """Replace the quarantine entries of one source; other sources' entries stay."""
+    with connect(database) as connection:
+        connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+        connection.execute(_QUARANTINE_DDL)
+        connection.execute(f"delete from {QUARANTINE_TABLE} where source = ?", [source])
+        if not records.empty:
+            connection.register("incoming", records.assign(source=source))
+            connection.execute(f"insert into {QUARANTINE_TABLE} by name select * from incoming")
+            connection.unregister("incoming")
+        return len(records)
+
+
+def read_quarantine(database: Path, source: str) -> pd.DataFrame | None:
+    table = read_table_if_exists(database, QUARANTINE_TABLE)
+    return None if table is None else table[table["source"] == source]
+
+
 def read_table_if_exists(database: Path, qualified_name: str) -> pd.DataFrame | None:
     """The table, or None when the database or the table does not exist yet."""
     if not database.exists():

@@ -12,6 +12,23 @@ from ingest.paths import BUNDLED_DATA_DIR
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
+POVERTY_LINE_2024_FILE = Path("bps/bps-kabkota-garis-kemiskinan-ferliyanaronnan/raw_bps_csv") / (
+    "Garis Kemiskinan Menurut Kabupaten_Kota, 2024.csv"
+)
+PROVINCE_P0_FILE = Path(
+    "bps/bps-provinsi-daerah-semester-visdati/raw_layout_P0_menurut_provinsi_dan_daerah.csv"
+)
+P1_2021_2022_FILE = Path("bps/bps-kabkota-p1-p2-febroherdyanto/raw_bps_tabel_dinamis_html_xls") / (
+    "Index Kedalaman Kemiskinan Nasional 2021-2022.xls"
+)
+
+
+def parse_bundled(relative: Path):
+    """The long table of one bundled BPS file, parsed by the layout its content shows."""
+    from ingest.bps.formats import format_of
+
+    path = BUNDLED_DATA_DIR / relative
+    return format_of(path).parse(path)
 
 
 def sha256_of(path: Path) -> str:

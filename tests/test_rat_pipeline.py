@@ -36,7 +36,7 @@ def test_landed_pdfs_are_extracted_once_and_bad_ones_quarantined(landing: Path, 
         (2024, "RAT_2024_legal.pdf"),
     ]
     [(file, check, reason)] = query(
-        warehouse, "select source_file, check_name, reason from raw.rat_quarantine"
+        warehouse, "select source_file, check_name, reason from raw.quarantine where source = 'rat_documents'"
     )
     assert file.endswith("RAT_2025_damaged.pdf")
     assert check == "not_a_pdf"
@@ -57,4 +57,4 @@ def test_landed_pdfs_are_extracted_once_and_bad_ones_quarantined(landing: Path, 
     # Unchanged documents were not extracted again: their load time is the first run's.
     assert after[2023] == before[2023] and after[2024] == before[2024]
     assert after[2025] > before[2024]
-    assert len(query(warehouse, "select * from raw.rat_quarantine")) == 1
+    assert len(query(warehouse, "select * from raw.quarantine where source = 'rat_documents'")) == 1

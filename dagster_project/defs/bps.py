@@ -1,5 +1,7 @@
-"""BPS statistics tables: bundled downloads plus whatever lands in LANDING_DIR."""
+"""BPS statistics: every bundled or landed download, one raw table per layout, and the WebAPI."""
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -8,56 +10,181 @@ import pandas as pd
 from dagster_project.gx_checks import gx_blocking_check
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import bundled_data_dir, landing_dir
-from expectations.raw_bps import raw_bps_suite
-from ingest.bps.multi_year_csv import is_multi_year_csv, parse_multi_year_csv, read_csv_rows
-from ingest.duckdb_warehouse import with_load_time
-from ingest.errors import SourceFileError
+from expectations.raw_bps import raw_bps_suites
+from ingest.bps import empty_long_table
+from ingest.bps.formats import FORMATS, BpsFormat, candidate_files, format_of
+from ingest.bps.webapi import (
+    POVERTY_VARIABLES,
+    BpsWebApiClient,
+    WebApiError,
+    WebApiRequest,
+    latest_saved_responses,
+    parse_response,
+)
+from ingest.incremental import QUARANTINE_COLUMNS, load_files, sha256_of
 from ingest.paths import display_path
 
-MULTI_YEAR_TABLE = "bps_multi_year_csv"
+FILES_TABLE = "bps_files"
+WEBAPI_TABLE = "bps_webapi"
+WEBAPI_FOLDER = "bps-webapi"
 
 
-def multi_year_csv_files() -> list[Path]:
-    """Bundled and landed CSVs laid out as BPS multi-year tables, in a stable order."""
-    candidates = sorted((bundled_data_dir() / "bps").rglob("*.csv")) + sorted(landing_dir().rglob("*.csv"))
-    found = []
-    for path in candidates:
-        try:
-            if is_multi_year_csv(read_csv_rows(path)):
-                found.append(path)
-        except SourceFileError:
-            continue  # not ours to judge here; the parser for its format reports it
-    return found
+BUNDLED, LANDED = "bundled", "landed"
+
+
+def bps_candidate_files() -> list[tuple[Path, str]]:
+    """Every file that may be a BPS download, with where it came from (bundled or landed)."""
+    return [(p, BUNDLED) for p in candidate_files(bundled_data_dir() / "bps")] + [
+        (p, LANDED) for p in candidate_files(landing_dir())
+    ]
 
 
 @dg.asset(
-    key=["raw", MULTI_YEAR_TABLE],
+    key=["raw", FILES_TABLE],
     group_name="bps",
     kinds={"python", "duckdb"},
-    description="BPS multi-year CSV downloads (P0, number of poor by kabupaten/kota), one row per value.",
+    description="Every BPS download bundled or landed, its SHA-256, and the layout its content shows.",
 )
-def bps_multi_year_csv(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    files = multi_year_csv_files()
-    frames = []
-    for index, path in enumerate(files, start=1):
-        context.log.info(f"[{index}/{len(files)}] reading {display_path(path)}")
-        try:
-            frames.append(parse_multi_year_csv(path))
-        except SourceFileError as error:
-            raise dg.Failure(description=str(error)) from None
-    table = with_load_time(pd.concat(frames, ignore_index=True))
-    rows = warehouse.replace_raw_table(MULTI_YEAR_TABLE, table)
+def bps_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    now = datetime.now(UTC)
+    records, unrecognised = [], []
+    for path, origin in bps_candidate_files():
+        fmt = format_of(path)
+        sha256 = sha256_of(path)
+        records.append(
+            {
+                "source_file": display_path(path),
+                "path": str(path),
+                "origin": origin,
+                "sha256": sha256,
+                "format": fmt.name if fmt else None,
+                "_loaded_at": now,
+            }
+        )
+        if fmt is None:
+            reason = (
+                f"{display_path(path)}: matches no BPS table layout we know (see data/bps/BPS_FORMATS.md)"
+            )
+            context.log.warning(f"quarantined {reason}")
+            unrecognised.append(
+                {
+                    "source_file": display_path(path),
+                    "sha256": sha256,
+                    "row": None,
+                    "check_name": "layout",
+                    "reason": reason,
+                    "quarantined_at": now,
+                }
+            )
+    inventory = pd.DataFrame.from_records(
+        records, columns=["source_file", "path", "origin", "sha256", "format", "_loaded_at"]
+    ).astype({"format": "string"})
+    warehouse.replace_raw_table(FILES_TABLE, inventory)
+    warehouse.replace_quarantine(
+        FILES_TABLE, pd.DataFrame.from_records(unrecognised, columns=QUARANTINE_COLUMNS)
+    )
+    counts = inventory["format"].fillna("unrecognised").value_counts().to_dict()
     return dg.MaterializeResult(
         metadata={
-            "rows": rows,
-            "files": dg.MetadataValue.json([display_path(p) for p in files]),
-            "indicators": dg.MetadataValue.json(sorted(table["indicator"].unique().tolist())),
+            "files": len(inventory),
+            "by_format": dg.MetadataValue.json(counts),
+            "reasons": dg.MetadataValue.json([r["reason"] for r in unrecognised]),
         }
     )
 
 
-gx_raw_bps_multi_year_csv = gx_blocking_check(
-    bps_multi_year_csv, f"raw.{MULTI_YEAR_TABLE}", lambda: raw_bps_suite("raw_bps_multi_year_csv")
+def _load_result(load, source: str) -> dg.MaterializeResult:
+    reasons = list(load.quarantine["reason"]) if not load.quarantine.empty else []
+    return dg.MaterializeResult(metadata={**load.summary(), "reasons": dg.MetadataValue.json(reasons)})
+
+
+def _format_asset(fmt: BpsFormat) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=fmt.table,
+        key_prefix="raw",
+        deps=[bps_files],
+        group_name="bps",
+        kinds={"python", "duckdb"},
+        description=f"BPS {fmt.description}: one row per area x year x period x indicator.",
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        inventory = warehouse.read_table(f"raw.{FILES_TABLE}")
+        mine = inventory[inventory["format"] == fmt.name]
+        origin = dict(zip(mine["path"], mine["origin"], strict=True))
+        load = load_files(
+            source=fmt.table,
+            files=[Path(p) for p in mine["path"]],
+            parse=lambda path: fmt.parse(path).assign(_origin=origin[str(path)]),
+            previous=warehouse.read_table_if_exists(f"raw.{fmt.table}"),
+            previous_quarantine=warehouse.read_quarantine(fmt.table),
+            loaded_at=datetime.now(UTC),
+            log=context.log.info,
+        )
+        warehouse.replace_raw_table(fmt.table, load.table if not load.table.empty else empty_long_table())
+        warehouse.replace_quarantine(fmt.table, load.quarantine)
+        return _load_result(load, fmt.table)
+
+    return _asset
+
+
+FORMAT_ASSETS = [_format_asset(fmt) for fmt in FORMATS]
+
+
+def _webapi_folders() -> list[Path]:
+    return [bundled_data_dir() / "bps" / WEBAPI_FOLDER, landing_dir() / WEBAPI_FOLDER]
+
+
+@dg.asset(
+    key=["raw", WEBAPI_TABLE],
+    group_name="bps",
+    kinds={"python", "duckdb"},
+    retry_policy=dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    description=(
+        "BPS WebAPI kab/kota poverty variables. With BPS_API_KEY set, fresh responses are fetched and saved "
+        "under the landing folder first; without it, the newest saved responses are replayed."
+    ),
 )
+def bps_webapi(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    key = os.environ.get("BPS_API_KEY", "").strip()
+    failures = []
+    if key:
+        client = BpsWebApiClient(key, save_dir=landing_dir() / WEBAPI_FOLDER, log=context.log.warning)
+        for variable in POVERTY_VARIABLES:
+            try:
+                saved = client.fetch(WebApiRequest(domain="0000", variable=variable))
+                context.log.info(f"saved {display_path(saved)}")
+            except WebApiError as error:
+                failures.append(str(error))
+                context.log.warning(f"{error}; the last saved response is used instead")
+    saved_responses = latest_saved_responses(_webapi_folders())
+    if not key:
+        context.log.info(f"BPS_API_KEY is not set: replaying {len(saved_responses)} saved WebAPI response(s)")
+    landed = landing_dir() / WEBAPI_FOLDER
+    load = load_files(
+        source=WEBAPI_TABLE,
+        files=saved_responses,
+        parse=lambda path: parse_response(path).assign(
+            _origin=LANDED if path.is_relative_to(landed) else BUNDLED
+        ),
+        previous=warehouse.read_table_if_exists(f"raw.{WEBAPI_TABLE}"),
+        previous_quarantine=warehouse.read_quarantine(WEBAPI_TABLE),
+        loaded_at=datetime.now(UTC),
+        log=context.log.info,
+    )
+    warehouse.replace_raw_table(WEBAPI_TABLE, load.table if not load.table.empty else empty_long_table())
+    warehouse.replace_quarantine(WEBAPI_TABLE, load.quarantine)
+    result = _load_result(load, WEBAPI_TABLE)
+    return dg.MaterializeResult(
+        metadata={
+            **result.metadata,
+            "mode": "fetched" if key else "replayed",
+            "fetch_failures": len(failures),
+        }
+    )
+
+
+GX_CHECKS = [
+    gx_blocking_check(dg.AssetKey(["raw", table]), f"raw.{table}", suites)
+    for table, suites in [(fmt.table, raw_bps_suites(fmt.table)) for fmt in FORMATS]
+    + [(WEBAPI_TABLE, raw_bps_suites(WEBAPI_TABLE))]
+]

@@ -30,10 +30,6 @@ def rat_pdf_files() -> list[Path]:
         dg.AssetSpec(
             ["raw", tables.DOCUMENTS_TABLE], description="RAT documents loaded: hash, year, pages, totals."
         ),
-        dg.AssetSpec(
-            ["raw", tables.QUARANTINE_TABLE],
-            description="RAT files that could not be extracted, and why; retried once the file changes.",
-        ),
     ],
     group_name="rat",
     can_subset=False,
@@ -45,7 +41,7 @@ def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     previous_rows = tables.kept(
         warehouse.read_table_if_exists("raw.rat_matrix_rows"), hashes, "source_sha256"
     )
-    previous_quarantine = tables.kept(warehouse.read_table_if_exists("raw.rat_quarantine"), hashes, "sha256")
+    previous_quarantine = tables.kept(warehouse.read_quarantine(tables.QUARANTINE_SOURCE), hashes, "sha256")
     known = set()
     for frame, column in ((previous_documents, "sha256"), (previous_quarantine, "sha256")):
         if frame is not None:
@@ -61,7 +57,7 @@ def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     quarantine = tables.merged(previous_quarantine, tables.quarantine_frame(batch, now))
     warehouse.replace_raw_table(tables.DOCUMENTS_TABLE, documents)
     warehouse.replace_raw_table(tables.ROWS_TABLE, rows)
-    warehouse.replace_raw_table(tables.QUARANTINE_TABLE, quarantine)
+    warehouse.replace_quarantine(tables.QUARANTINE_SOURCE, quarantine)
     for rejected in batch.rejected:
         context.log.warning(f"quarantined {rejected.reason}")
 
@@ -73,14 +69,8 @@ def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     }
     yield dg.MaterializeResult(asset_key=["raw", tables.ROWS_TABLE], metadata={**summary, "rows": len(rows)})
     yield dg.MaterializeResult(
-        asset_key=["raw", tables.DOCUMENTS_TABLE], metadata={"documents": len(documents)}
-    )
-    yield dg.MaterializeResult(
-        asset_key=["raw", tables.QUARANTINE_TABLE],
-        metadata={
-            "quarantined": len(quarantine),
-            "reasons": dg.MetadataValue.json(list(quarantine["reason"])),
-        },
+        asset_key=["raw", tables.DOCUMENTS_TABLE],
+        metadata={"documents": len(documents), "reasons": dg.MetadataValue.json(list(quarantine["reason"]))},
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class IndicatorTitle:
     indicator: str
     unit: str
+    scale: float = 1.0  # multiply printed values by this to get `unit`
 
 
 _TITLE_PATTERNS: list[tuple[re.Pattern[str], IndicatorTitle]] = [
@@ -21,9 +22,14 @@ _TITLE_PATTERNS: list[tuple[re.Pattern[str], IndicatorTitle]] = [
 ]
 
 
+_PEOPLE_NOT_THOUSANDS = re.compile(r"\(\s*jiwa\s*\)|\(\s*orang\s*\)", re.I)
+
+
 def indicator_from_title(title: str) -> IndicatorTitle | None:
     """The indicator and unit a BPS table title announces, or None when it is not a poverty table."""
     for pattern, indicator in _TITLE_PATTERNS:
         if pattern.search(title):
+            if indicator.indicator == "POOR_COUNT" and _PEOPLE_NOT_THOUSANDS.search(title):
+                return IndicatorTitle("POOR_COUNT", "thousand people", scale=0.001)  # "(Jiwa)": people
             return indicator
     return None

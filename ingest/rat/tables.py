@@ -7,13 +7,14 @@ from datetime import datetime
 
 import pandas as pd
 
+from ingest.incremental import QUARANTINE_COLUMNS
 from ingest.paths import display_path
 from ingest.rat.batch import BatchResult
 from ingest.rat.extract import RatDocument, RatRow
 
 DOCUMENTS_TABLE = "rat_documents"
 ROWS_TABLE = "rat_matrix_rows"
-QUARANTINE_TABLE = "rat_quarantine"
+QUARANTINE_SOURCE = "rat_documents"  # its entries in the shared raw.quarantine table
 
 _INTEGER_COLUMNS = {"row", "budget_line", "year", "page_first", "page_last", "pagu_rupiah"}
 ROW_DTYPES = {
@@ -34,12 +35,6 @@ DOCUMENT_DTYPES = {
     "row_count": "Int64",
     "budget_line_count": "Int64",
     "budget_total": "Int64",
-}
-QUARANTINE_DTYPES = {
-    "source_file": "string",
-    "sha256": "string",
-    "check_name": "string",
-    "reason": "string",
 }
 
 
@@ -75,10 +70,18 @@ def rows_frame(documents: list[RatDocument], loaded_at: datetime) -> pd.DataFram
 
 def quarantine_frame(result: BatchResult, quarantined_at: datetime) -> pd.DataFrame:
     records = [
-        {"source_file": display_path(r.path), "sha256": r.sha256, "check_name": r.kind, "reason": r.reason}
+        {
+            "source": QUARANTINE_SOURCE,
+            "source_file": display_path(r.path),
+            "sha256": r.sha256,
+            "row": None,
+            "check_name": r.kind,
+            "reason": r.reason,
+            "quarantined_at": quarantined_at,
+        }
         for r in result.rejected
     ]
-    return _typed(records, QUARANTINE_DTYPES).assign(quarantined_at=quarantined_at)
+    return pd.DataFrame.from_records(records, columns=QUARANTINE_COLUMNS)
 
 
 def kept(previous: pd.DataFrame | None, present_hashes: set[str], hash_column: str) -> pd.DataFrame | None:

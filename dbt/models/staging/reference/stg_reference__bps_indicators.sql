@@ -5,5 +5,6 @@ select
     unit,
     source,
     cast(higher_is_better as boolean) as higher_is_better,
+    cast(rounding_tolerance as double) as rounding_tolerance,
     description
 from {{ ref('bps_indicators') }}

@@ -1,4 +1,7 @@
+{#- Every BPS raw table has the same long shape; staging renames and types it the same way. -#}
+{% macro stage_bps_long_table(table_name) -%}
 select
+    '{{ table_name }}' as source_table,
     cast(bps_code as integer) as bps_code,
     area_name,
     cast(year as integer) as year,
@@ -8,5 +11,8 @@ select
     unit,
     _source_file as source_file,
     cast(_source_row as integer) as source_row,
+    _source_sha256 as source_sha256,
+    _origin as origin,
     _loaded_at as loaded_at
-from {{ source('raw', 'bps_multi_year_csv') }}
+from {{ source('raw', table_name) }}
+{%- endmacro %}
