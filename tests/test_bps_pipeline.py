@@ -105,3 +105,26 @@ def test_a_disagreeing_source_is_reported_and_the_priority_decides(isolated_env:
     )
     assert conflict == [(3.33, "bps_tabel_dinamis", 3.33, 3.83)]
     assert query(warehouse, FACT, 5300, 2023, "P1") == [(3.33, "bps_tabel_dinamis")]
+
+
+def test_webapi_is_fetched_with_a_key_saved_and_wins(isolated_env: Path, tmp_path: Path, monkeypatch):
+    from tests.webapi_replay import p0_response, replay_server
+
+    landing, warehouse = isolated_env, tmp_path / "w" / "ntt.duckdb"
+    with replay_server([("status", 500), ("json", p0_response(with_missing=False))]) as (base_url, script):
+        monkeypatch.setenv("BPS_API_KEY", "local-test-key")
+        monkeypatch.setenv("BPS_API_BASE", base_url)
+        outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
+
+    assert outcome.success, outcome.report()
+    saved = sorted((landing / "bps-webapi").glob("bps-webapi_d0000_v621_*.json"))
+    assert len(saved) == 1  # saved before parsing; the other variables answered 404 and were skipped
+    assert any("/var/619/" in path for path in script.requests)
+    # The WebAPI outranks every download (seed bps_source_priority).
+    assert query(warehouse, FACT, 5316, 2023, "P0") == [(31.78, "bps_webapi")]
+    assert query(warehouse, FACT, 5316, 2021, "P0") == [(34.27, "bps_multi_year_table")]
+
+    monkeypatch.delenv("BPS_API_KEY")
+    replay = run_refresh(warehouse=warehouse, log_level="WARNING")  # no key, no server: the saved answer
+    assert replay.success, replay.report()
+    assert query(warehouse, FACT, 5316, 2023, "P0") == [(31.78, "bps_webapi")]

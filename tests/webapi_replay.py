@@ -18,7 +18,7 @@ from ingest.paths import BUNDLED_DATA_DIR
 P0_CSV = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p0-jumlah-visdati" / "P0_kabkota_NTT_2004-2025.csv"
 
 
-def p0_response(years: tuple[int, ...] = (2022, 2023, 2024)) -> dict:
+def p0_response(years: tuple[int, ...] = (2022, 2023, 2024), with_missing: bool = True) -> dict:
     """A `list/model/data` answer for var 621 (P0 by kab/kota) on domain 0000."""
     table = parse_multi_year(read_rows(P0_CSV), P0_CSV)
     codes = sorted(set(table.bps_code))
@@ -28,7 +28,8 @@ def p0_response(years: tuple[int, ...] = (2022, 2023, 2024)) -> dict:
     for row in table[table.year.isin(years)].itertuples():
         value: object = row.value if row.bps_code % 2 else str(row.value)  # BPS sends numbers and strings
         content[f"{row.bps_code}6210{row.year - 1900}0"] = value
-    content[f"53216210{years[0] - 1900}0"] = "-"  # a value BPS marks missing
+    if with_missing:
+        content[f"53216210{years[0] - 1900}0"] = "-"  # a value BPS marks missing
     return {
         "status": "OK",
         "data-availability": "available",
@@ -73,6 +74,8 @@ def replay_server(answers: list[tuple[str, object]]) -> Iterator[tuple[str, _Scr
         def do_GET(self) -> None:
             script.requests.append(self.path)
             kind, payload = script.next()
+            if kind == "json" and "/var/621/" not in self.path:
+                kind, payload = "status", 404  # only P0 is served
             if kind == "sleep":
                 time.sleep(float(payload))
                 kind, payload = "json", p0_response()

@@ -14,6 +14,7 @@ from expectations.raw_bps import raw_bps_suites
 from ingest.bps import empty_long_table
 from ingest.bps.formats import FORMATS, BpsFormat, candidate_files, format_of
 from ingest.bps.webapi import (
+    API_BASE,
     POVERTY_VARIABLES,
     BpsWebApiClient,
     WebApiError,
@@ -148,7 +149,12 @@ def bps_webapi(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     key = os.environ.get("BPS_API_KEY", "").strip()
     failures = []
     if key:
-        client = BpsWebApiClient(key, save_dir=landing_dir() / WEBAPI_FOLDER, log=context.log.warning)
+        client = BpsWebApiClient(
+            key,
+            save_dir=landing_dir() / WEBAPI_FOLDER,
+            base_url=os.environ.get("BPS_API_BASE") or API_BASE,
+            log=context.log.warning,
+        )
         for variable in POVERTY_VARIABLES:
             try:
                 saved = client.fetch(WebApiRequest(domain="0000", variable=variable))
