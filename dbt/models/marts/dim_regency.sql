@@ -20,12 +20,15 @@ areas as (
 )
 
 select
-    {{ surrogate_key(['bps_code']) }} as regency_key,
-    bps_code,
-    kemendagri_code,
-    name,
-    regency_type as type,
-    formed_year,
-    province_bps_code,
-    bps_code = 5300 as is_province
+    {{ surrogate_key(['areas.bps_code']) }} as regency_key,
+    areas.bps_code,
+    areas.kemendagri_code,
+    areas.name,
+    areas.regency_type as type,
+    areas.formed_year,
+    areas.province_bps_code,
+    splits.parent_bps_code,
+    splits.split_year,
+    areas.bps_code = 5300 as is_province
 from areas
+left join {{ ref('stg_reference__regency_splits') }} as splits using (bps_code)

@@ -1,0 +1,30 @@
+-- RAT matrix rows with the keys of the star: document, program (the hierarchy down to kegiatan), the
+-- performance indicator the row's target measures (the most specific one given), and the budget line.
+with matrix_rows as (
+    select
+        *,
+        case
+            when indikator_kegiatan != '' then 'kegiatan'
+            when indikator_program != '' then 'program'
+            when indikator_sasaran != '' then 'sasaran'
+        end as indicator_level,
+        coalesce(nullif(indikator_kegiatan, ''), nullif(indikator_program, ''), nullif(indikator_sasaran, ''))
+            as indicator_text
+    from {{ ref('stg_rat__matrix_rows') }}
+)
+
+select
+    *,
+    {{ surrogate_key(['document_sha256']) }} as document_key,
+    {{ surrogate_key(['document_sha256', 'sektor', 'kebijakan', 'sasaran', 'program', 'kegiatan']) }}
+        as program_key,
+    case
+        when indicator_text is null then 'RAT-UNSPECIFIED'
+        else 'RAT-' || left(md5(indicator_level || '|' || lower(indicator_text)), 12)
+    end as indicator_code,
+    case when budget_line is not null then {{ surrogate_key(['document_sha256', 'budget_line']) }} end
+        as budget_line_key,
+    coalesce(nullif(split_part(coalesce(funding_source_codes, ''), ' ', 1), ''), 'NONE')
+        as primary_funding_source_code,
+    list_filter(string_split(coalesce(lokasi_bps_codes, ''), ' '), lambda code: code != '') as regency_codes
+from matrix_rows

@@ -1,0 +1,51 @@
+"""Structural guarantees of the Dagster and dbt projects, checked on the real definitions and manifest."""
+
+import json
+
+import dagster as dg
+
+from dagster_project.dbt_project import dbt_project
+from dagster_project.definitions import defs
+
+
+def test_every_dbt_source_is_produced_by_an_asset_of_the_job():
+    """A dbt source with no producing asset would let dbt run before (or without) its extractor."""
+    graph = defs().resolve_asset_graph()
+    external = [
+        key.to_user_string() for key in graph.get_all_asset_keys() if not graph.get(key).is_materializable
+    ]
+    assert external == []
+
+
+def test_publishing_depends_on_every_other_asset():
+    graph = defs().resolve_asset_graph()
+    publish = dg.AssetKey("published_warehouse")
+    upstream = graph.get(publish).parent_keys
+    others = {key for key in graph.get_all_asset_keys() if key != publish}
+    assert others - upstream == set() or all(graph.get(key).child_keys for key in others - upstream)
+    raw = {key for key in others if key.path[0] == "raw"}
+    assert raw <= upstream
+
+
+def test_every_model_and_column_is_described():
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    missing = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed") or node["package_name"] != "ntt_warehouse":
+            continue
+        if not node["description"].strip():
+            missing.append(node["name"])
+        if node["resource_type"] == "model":
+            missing += [f"{node['name']}.{c}" for c, col in node["columns"].items() if not col["description"]]
+    assert missing == []
+
+
+def test_marts_have_enforced_contracts():
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    marts = {n["name"]: n for n in manifest["nodes"].values() if n["name"].startswith("mart_")}
+    assert set(marts) == {
+        "mart_regency_poverty_profile",
+        "mart_budget_vs_poverty",
+        "mart_program_convergence",
+    }
+    assert all(node["config"]["contract"]["enforced"] for node in marts.values())
