@@ -8,7 +8,7 @@ from pathlib import Path
 def _refresh(args: argparse.Namespace) -> int:
     from dagster_project.refresh import run_refresh
 
-    outcome = run_refresh(warehouse=args.warehouse, log_level=args.log_level)
+    outcome = run_refresh(warehouse=args.warehouse, log_level=args.log_level, force=args.force)
     print(outcome.report(), file=sys.stdout if outcome.success else sys.stderr)
     return 0 if outcome.success else 1
 
@@ -66,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
         help="published DuckDB file (default: $NTT_WAREHOUSE or warehouse/ntt_poverty.duckdb)",
     )
     refresh.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    refresh.add_argument(
+        "--force", action="store_true", help="rebuild even when no input changed since the last publish"
+    )
     refresh.set_defaults(handler=_refresh)
 
     extract = commands.add_parser(

@@ -29,7 +29,7 @@ def gx_blocking_check(
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         frame = warehouse.read_table(table)
-        results = [validate_dataframe(frame, spec) for spec in specs()]
+        results = [validate_dataframe(frame, spec, docs_dir=warehouse.docs_dir) for spec in specs()]
         failures = [failure for result in results for failure in result.failures]
         return dg.AssetCheckResult(
             passed=not failures,
@@ -39,7 +39,9 @@ def gx_blocking_check(
                 "suites": dg.MetadataValue.json([result.suite_name for result in results]),
                 "expectations_evaluated": sum(result.evaluated for result in results),
                 "expectations_failed": len(failures),
+                "unexpected_rows": sum(f.unexpected_count for f in failures),
                 "failures": dg.MetadataValue.md("\n".join(f"- {f.message()}" for f in failures) or "none"),
+                "data_docs": dg.MetadataValue.path(str(warehouse.docs_dir / "index.html")),
             },
         )
 

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.settings import WAREHOUSE_ENV, warehouse_path
+from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
+from dagster_project.settings import WAREHOUSE_ENV, refresh_inputs, warehouse_path
+from ingest import duckdb_warehouse
+from ingest.fingerprint import fingerprint
 
 REFRESH_JOB = "refresh_warehouse"
 
@@ -28,6 +31,8 @@ class RefreshOutcome:
     quarantined: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published: bool = False
+    replaced: bool = False
+    nothing_changed_since: str | None = None
     failed_checks: list[str] = field(default_factory=list)
     step_failures: list[str] = field(default_factory=list)
 
@@ -41,6 +46,11 @@ class RefreshOutcome:
         )
 
     def report(self) -> str:
+        if self.nothing_changed_since:
+            return (
+                f"Nothing changed since the refresh of {self.nothing_changed_since}: same data, same code "
+                f"({self.seconds:.1f} s to check). {self.warehouse} is up to date."
+            )
         quarantine = [f"  quarantined: {reason}" for reason in self.quarantined]
         quarantine += [f"  warning: {text}" for text in self.warnings]
         if self.success:
@@ -49,7 +59,9 @@ class RefreshOutcome:
                     f"Refresh succeeded in {self.seconds:.1f} s: {len(self.materialized)} assets built, "
                     f"{self.checks_passed} checks passed.",
                     *quarantine,
-                    f"Published {self.warehouse}",
+                    f"Published {self.warehouse}"
+                    if self.replaced
+                    else f"Content unchanged: {self.warehouse} was left as it was",
                 ]
             )
         if self.published:
@@ -88,6 +100,13 @@ def _quarantined_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
     return reasons
 
 
+def _published_replaced(result: dg.ExecuteInProcessResult) -> bool:
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == dg.AssetKey("published_warehouse"):
+            return bool(getattr(event.materialization.metadata.get("replaced"), "value", False))
+    return False
+
+
 def _is_error(evaluation: dg.AssetCheckEvaluation) -> bool:
     return evaluation.severity == dg.AssetCheckSeverity.ERROR
 
@@ -119,24 +138,58 @@ def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds
         failed_checks=[_check_failure_text(e) for e in evaluations if not e.passed and _is_error(e)],
         warnings=[_check_failure_text(e) for e in evaluations if not e.passed and not _is_error(e)],
         published=dg.AssetKey("published_warehouse") in materialized,
+        replaced=_published_replaced(result),
         quarantined=_quarantined_reasons(result),
         step_failures=failures,
     )
 
 
-def run_refresh(warehouse: Path | None = None, log_level: str = "INFO") -> RefreshOutcome:
-    """Build every asset into the build file, gate it, and publish it if everything passed."""
+def _unchanged(started: float) -> RefreshOutcome | None:
+    """A finished outcome when nothing the refresh reads changed since the last publish, else None."""
+    if os.environ.get("BPS_API_KEY"):
+        return None  # the WebAPI may have new figures; only fetching tells
+    state = duckdb_warehouse.unchanged_since_last_publish(warehouse_path(), fingerprint(refresh_inputs())[0])
+    if state is None:
+        return None
+    return RefreshOutcome(
+        warehouse=warehouse_path(),
+        seconds=time.monotonic() - started,
+        run_success=True,
+        nothing_changed_since=state["published_at"],
+    )
+
+
+def _record_failed_run(instance: dg.DagsterInstance, run_id: str) -> None:
+    """A failed run never reaches the publish step, which writes load_log; write it to the build file."""
+    build = duckdb_warehouse.build_path_for(warehouse_path())
+    rows = load_log_rows(instance, run_id, {})
+    if build.exists() and not rows.empty:
+        duckdb_warehouse.append_rows(build, LOAD_LOG_TABLE, rows)
+
+
+def run_refresh(
+    warehouse: Path | None = None, log_level: str = "INFO", force: bool = False
+) -> RefreshOutcome:
+    """Build every asset into the build file, gate it, and publish it if everything passed.
+
+    When nothing the refresh reads has changed since the last publish, it says so and stops (unless forced).
+    """
     if warehouse is not None:
         os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    started = time.monotonic()
+    if not force and (unchanged := _unchanged(started)):
+        return unchanged
     from dagster_project.definitions import defs  # imported late: resources read the environment
 
     job = defs().resolve_job_def(REFRESH_JOB)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    started = time.monotonic()
     with instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
-        return outcome_of(result, job, time.monotonic() - started)
+        outcome = outcome_of(result, job, time.monotonic() - started)
+        if not outcome.success:
+            _record_failed_run(instance, result.run_id)
+        return outcome

@@ -23,6 +23,16 @@ class WarehouseResource(dg.ConfigurableResource):
     def build_path(self) -> Path:
         return duckdb_warehouse.build_path_for(self.published_path)
 
+    @property
+    def docs_dir(self) -> Path:
+        """Great Expectations Data Docs of the latest validations, beside the published file."""
+        return self.published_path.parent / "data_docs"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Copies of the files a refresh set aside, each with a note saying why."""
+        return self.published_path.parent / "quarantine"
+
     def replace_raw_table(self, table_name: str, table: pd.DataFrame) -> int:
         return duckdb_warehouse.replace_raw_table(self.build_path, table_name, table)
 
@@ -38,5 +48,32 @@ class WarehouseResource(dg.ConfigurableResource):
     def read_quarantine(self, source: str) -> pd.DataFrame | None:
         return duckdb_warehouse.read_quarantine(self.build_path, source)
 
+    def append_rows(self, qualified_name: str, rows: pd.DataFrame) -> int:
+        return duckdb_warehouse.append_rows(self.build_path, qualified_name, rows)
+
+    def row_counts(self) -> dict[str, int]:
+        return duckdb_warehouse.relation_row_counts(
+            self.build_path, ("raw", "staging", "intermediate", "main")
+        )
+
+    def content_digest(self) -> str:
+        return duckdb_warehouse.content_digest(self.build_path)
+
+    def published_content_digest(self) -> str | None:
+        """The content digest of the file readers have now, if it is still the one the last publish wrote."""
+        state = duckdb_warehouse.last_publish_state(self.published_path)
+        if state is None or not self.published_path.exists():
+            return None
+        if duckdb_warehouse.file_sha256(self.published_path) != state.get("published_sha256"):
+            return None
+        return state.get("content_digest")
+
     def publish(self) -> Path:
-        return duckdb_warehouse.publish(self.build_path, self.published_path)
+        """Replace the published file with the build, then refresh the Parquet exports beside it."""
+        path = duckdb_warehouse.publish(self.build_path, self.published_path)
+        duckdb_warehouse.export_parquet(self.build_path, self.parquet_dir)
+        return path
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.published_path.parent / "parquet"

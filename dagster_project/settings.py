@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ingest.duckdb_warehouse import DEFAULT_WAREHOUSE_PATH
-from ingest.paths import BUNDLED_DATA_DIR
+from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
 WAREHOUSE_ENV = "NTT_WAREHOUSE"
 LANDING_DIR_ENV = "LANDING_DIR"
@@ -27,3 +27,9 @@ def bundled_data_dir() -> Path:
 def landing_dir() -> Path:
     """Where users drop new RAT PDFs and BPS downloads (LANDING_DIR, default data/landing)."""
     return Path(os.environ.get(LANDING_DIR_ENV) or BUNDLED_DATA_DIR / "landing").resolve()
+
+
+def refresh_inputs() -> list[Path]:
+    """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
+    code = [REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt")]
+    return [bundled_data_dir(), landing_dir(), *code]

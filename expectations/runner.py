@@ -6,9 +6,12 @@ carry `_source_file` and `_source_row`, which is how a failure is traced back to
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +22,8 @@ import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 MAX_EXAMPLES = 5
+DOCS_SITE = "warehouse"
+_counter = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -79,20 +84,58 @@ def _row_locator(frame: pd.DataFrame, index: int, column: str | None) -> str:
     return f"{where} ({' '.join(what)}{value})"
 
 
-def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec) -> SuiteResult:
-    """Run the suite `spec` on `frame` in an ephemeral GX context."""
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+_contexts: dict[str, object] = {}
+
+
+def _context(docs_dir: Path | None):
+    """One GX context per docs folder and process, so the Data Docs index lists every suite of a run."""
+    key = str(docs_dir)
+    if key not in _contexts:
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        if docs_dir is not None:
+            context.add_data_docs_site(
+                site_name=DOCS_SITE,
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": key},
+                },
+            )
+        _contexts[key] = context
+    return _contexts[key]
+
+
+def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | None = None) -> SuiteResult:
+    """Run the suite `spec` on `frame`; with `docs_dir`, also render the result as GX Data Docs there."""
+    context = _context(docs_dir)
+    with suppress(Exception):  # a suite of this name from an earlier validation; GX raises its own not-found
+        context.suites.delete(spec.name)
+    name = f"{spec.name}_{next(_counter)}"
     batch_definition = (
-        context.data_sources.add_pandas(f"{spec.name}_source")
+        context.data_sources.add_pandas(name)
         .add_dataframe_asset(spec.name)
         .add_batch_definition_whole_dataframe("whole_table")
     )
     suite = context.suites.add(gx.ExpectationSuite(name=spec.name, expectations=list(spec.expectations)))
     if spec.derive is not None:
         frame = spec.derive(frame)
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    validation = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    actions = (
+        [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])] if docs_dir else []
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=[definition],
+            actions=actions,
+            result_format={"result_format": "COMPLETE"},
+        )
+    )
+    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    [validation] = run.run_results.values()
 
     failures = []
     for result in validation.results:

@@ -7,6 +7,8 @@ the previous warehouse or the new one, never half of either.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +28,68 @@ PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
 def build_path_for(published_path: Path) -> Path:
     return published_path.parent / ".build" / published_path.name
+
+
+def publish_state_path(published_path: Path) -> Path:
+    return build_path_for(published_path).with_name("last_publish.json")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def base_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = connection.execute(
+        "select table_name from information_schema.tables"
+        " where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+        [schema],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def content_digest(database: Path, schema: str = "main", skip: tuple[str, ...] = ("load_log",)) -> str:
+    """Digest of every table's rows in `schema` (bookkeeping skipped), whatever the order of the rows."""
+    digest = hashlib.sha256()
+    with connect(database, read_only=True) as connection:
+        for table in base_tables(connection, schema):
+            if table in skip:
+                continue
+            [(rows, rows_digest)] = connection.execute(
+                f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
+                f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
+            ).fetchall()
+            digest.update(f"{table}:{rows}:{rows_digest};".encode())
+    return digest.hexdigest()
+
+
+def last_publish_state(published_path: Path) -> dict | None:
+    path = publish_state_path(published_path)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def write_publish_state(published_path: Path, state: dict) -> None:
+    """What the published file was built from, for the next refresh to tell whether anything changed."""
+    path = publish_state_path(published_path)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({**state, "published_sha256": file_sha256(published_path)}, indent=2))
+    os.replace(partial, path)
+
+
+def unchanged_since_last_publish(published_path: Path, input_fingerprint: str) -> dict | None:
+    """The last publish's state when the inputs and the published file are as it left them, else None."""
+    path = publish_state_path(published_path)
+    if not path.exists() or not published_path.exists():
+        return None
+    state = json.loads(path.read_text())
+    if state.get("fingerprint") != input_fingerprint or state.get("published_sha256") != file_sha256(
+        published_path
+    ):
+        return None
+    return state
 
 
 @contextmanager
@@ -59,6 +123,29 @@ create table if not exists {QUARANTINE_TABLE} (
     source varchar, source_file varchar, sha256 varchar, "row" integer,
     check_name varchar, reason varchar, quarantined_at timestamp with time zone
 )"""
+
+
+def append_rows(database: Path, qualified_name: str, rows: pd.DataFrame) -> int:
+    """Append `rows` to a table, creating it from their shape the first time."""
+    schema = qualified_name.rpartition(".")[0] or "main"
+    with connect(database) as connection:
+        connection.execute(f"create schema if not exists {schema}")
+        connection.register("incoming", rows)
+        connection.execute(f"create table if not exists {qualified_name} as select * from incoming limit 0")
+        connection.execute(f"insert into {qualified_name} by name select * from incoming")
+        connection.unregister("incoming")
+    return len(rows)
+
+
+def relation_row_counts(database: Path, schemas: tuple[str, ...]) -> dict[str, int]:
+    """Rows of every table and view in `schemas`, keyed schema.name."""
+    with connect(database, read_only=True) as connection:
+        names = connection.execute(
+            "select table_schema || '.' || table_name from information_schema.tables where table_schema in "
+            f"({', '.join('?' for _ in schemas)})",
+            list(schemas),
+        ).fetchall()
+        return {name: connection.execute(f"select count(*) from {name}").fetchone()[0] for (name,) in names}
 
 
 def replace_quarantine(database: Path, source: str, records: pd.DataFrame) -> int:
@@ -95,6 +182,21 @@ def read_table_if_exists(database: Path, qualified_name: str) -> pd.DataFrame | 
 def read_table(database: Path, qualified_name: str) -> pd.DataFrame:
     with connect(database, read_only=True) as connection:
         return connection.execute(f"select * from {qualified_name}").df()
+
+
+def export_parquet(database: Path, folder: Path, schema: str = "main") -> list[Path]:
+    """Every table of `schema` as a Parquet file in `folder`, each replaced atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with connect(database, read_only=True) as connection:
+        for table in base_tables(connection, schema):
+            partial, final = folder / f".{table}.parquet.partial", folder / f"{table}.parquet"
+            connection.execute(f"copy (select * from {schema}.{table}) to '{partial}' (format parquet)")
+            os.replace(partial, final)
+            written.append(final)
+    for stale in set(folder.glob("*.parquet")) - set(written):
+        stale.unlink()
+    return written
 
 
 def publish(build_path: Path, published_path: Path) -> Path:

@@ -8,6 +8,7 @@ so one bad download never empties a source. A quarantined file is retried only o
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.errors import SourceFileError
-from ingest.paths import display_path
+from ingest.paths import REPO_ROOT, display_path
 
 QUARANTINE_COLUMNS = ["source", "source_file", "sha256", "row", "check_name", "reason", "quarantined_at"]
 
@@ -30,17 +31,42 @@ class FileLoad:
     table: pd.DataFrame
     quarantine: pd.DataFrame
     parsed: list[str] = field(default_factory=list)
+    rows_in: int = 0
     reused: list[str] = field(default_factory=list)
     kept_previous: list[str] = field(default_factory=list)
 
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> dict[str, object]:
+        hashes = sorted(set(self.table["_source_sha256"])) if "_source_sha256" in self.table else []
         return {
             "files_parsed": len(self.parsed),
             "files_unchanged": len(self.reused),
             "files_quarantined": len(self.quarantine),
             "files_kept_from_previous_load": len(self.kept_previous),
+            "rows_in": int(self.rows_in),
             "rows": len(self.table),
+            "rows_rejected": len(self.quarantine),
+            "source_hashes": hashes,
         }
+
+
+def copy_to_quarantine_folder(records: pd.DataFrame, folder: Path) -> list[Path]:
+    """A copy of each quarantined file, and beside it a note with the reason, for a person to inspect."""
+    copies = []
+    for record in records.to_dict("records"):
+        source = Path(record["source_file"])
+        source = source if source.is_absolute() else REPO_ROOT / source
+        if not source.is_file():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / f"{str(record['sha256'])[:12]}-{source.name}"
+        if not copy.exists():
+            shutil.copyfile(source, copy)
+        note = copy.with_name(copy.name + ".reason.txt")
+        note.write_text(
+            f"{record['reason']}\nquarantined at {record['quarantined_at']} by {record['source']}\n"
+        )
+        copies.append(copy)
+    return copies
 
 
 def _rows_of(previous: pd.DataFrame | None, source_file: str) -> pd.DataFrame | None:
@@ -83,6 +109,7 @@ def load_files(
             log(f"[{index}/{len(files)}] reading {source_file}")
             try:
                 frames.append(parse(path).assign(_source_sha256=sha256, _loaded_at=loaded_at))
+                load.rows_in += len(frames[-1])
                 load.parsed.append(source_file)
                 continue
             except SourceFileError as error:

@@ -49,3 +49,11 @@ def test_marts_have_enforced_contracts():
         "mart_program_convergence",
     }
     assert all(node["config"]["contract"]["enforced"] for node in marts.values())
+
+
+def test_every_dbt_test_is_an_asset_check():
+    """A dbt test Dagster cannot attach to a model is only logged, and its failure would go unnamed."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    checks = {key.name for key in defs().resolve_asset_graph().asset_check_keys}
+    assert tests - checks == set()

@@ -6,12 +6,19 @@ Dependencies alone are not enough: a check that fails without failing its step, 
 not connect, would otherwise let a half-good build through.
 """
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from dagster_project.defs.bps import FORMAT_ASSETS, bps_files, bps_webapi
 from dagster_project.defs.dbt_models import ntt_dbt_models
 from dagster_project.defs.rat import rat_documents
+from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import WarehouseResource
+from dagster_project.settings import refresh_inputs
+from ingest import duckdb_warehouse
+from ingest.duckdb_warehouse import write_publish_state
+from ingest.fingerprint import fingerprint
 from ingest.paths import display_path
 
 UPSTREAM = [bps_files, bps_webapi, *FORMAT_ASSETS, rat_documents, ntt_dbt_models]
@@ -51,6 +58,39 @@ def published_warehouse(
     problems = problems_in_run(context.instance, context.run_id)
     if problems:
         raise dg.Failure(description="not publishing: " + "; ".join(problems))
+    inputs, files = fingerprint(refresh_inputs())  # before publishing: what this build was made from
+    log = load_log_rows(context.instance, context.run_id, warehouse.row_counts())
+    warehouse.append_rows(LOAD_LOG_TABLE, log)
+    content = warehouse.content_digest()
+    if content == warehouse.published_content_digest():
+        # Same tables as readers already have (a quarantined file, say): leave their file as it is.
+        path = warehouse.published_path
+        context.log.info(f"content unchanged: {display_path(path)} left as it was")
+        state = duckdb_warehouse.last_publish_state(path)
+        write_publish_state(
+            path, {**state, "fingerprint": inputs, "input_files": files, "run_id": context.run_id}
+        )
+        return dg.MaterializeResult(
+            metadata={"path": str(path), "replaced": False, "load_log_rows": len(log)}
+        )
     path = warehouse.publish()
-    context.log.info(f"published {display_path(path)}")
-    return dg.MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})
+    write_publish_state(
+        path,
+        {
+            "fingerprint": inputs,
+            "input_files": files,
+            "run_id": context.run_id,
+            "published_at": datetime.now(UTC).isoformat(),
+            "content_digest": content,
+        },
+    )
+    exports = len(list(warehouse.parquet_dir.glob("*.parquet")))
+    context.log.info(f"published {display_path(path)} and {exports} Parquet files")
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(path),
+            "replaced": True,
+            "size_bytes": path.stat().st_size,
+            "load_log_rows": len(log),
+        }
+    )

@@ -9,6 +9,7 @@ from dagster_project.gx_checks import gx_blocking_check
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import bundled_data_dir, landing_dir
 from expectations.raw_rat import raw_rat_rows_suite
+from ingest.incremental import copy_to_quarantine_folder
 from ingest.paths import display_path
 from ingest.rat import tables
 from ingest.rat.batch import extract_new_documents
@@ -58,6 +59,7 @@ def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     warehouse.replace_raw_table(tables.DOCUMENTS_TABLE, documents)
     warehouse.replace_raw_table(tables.ROWS_TABLE, rows)
     warehouse.replace_quarantine(tables.QUARANTINE_SOURCE, quarantine)
+    copy_to_quarantine_folder(quarantine, warehouse.quarantine_dir)
     for rejected in batch.rejected:
         context.log.warning(f"quarantined {rejected.reason}")
 
@@ -66,6 +68,9 @@ def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         "extracted": len(batch.extracted),
         "unchanged": len(batch.unchanged),
         "quarantined": len(quarantine),
+        "rows_in": sum(len(d.rows) for d in batch.extracted),
+        "rows_rejected": len(batch.rejected),
+        "source_hashes": dg.MetadataValue.json(sorted(hashes)),
     }
     yield dg.MaterializeResult(asset_key=["raw", tables.ROWS_TABLE], metadata={**summary, "rows": len(rows)})
     yield dg.MaterializeResult(

@@ -1,7 +1,19 @@
--- A spine of years, each annual and with its two Susenas rounds (March, September),
--- so facts of any source find their period without the dimension depending on the facts.
-with years as (
-    select cast(range as integer) as year from range(2000, 2041)
+-- Every year from 2000 (or the earliest year any source has) to 2040 (or the latest), each annual and
+-- with its two Susenas rounds (March, September).
+with bounds as (
+    select
+        least(2000, min(year)) as first_year,
+        greatest(2040, max(year)) as last_year
+    from (
+        select year from {{ ref('int_bps__poverty_values') }}
+        union all
+        select year from {{ ref('stg_rat__documents') }}
+    )
+),
+
+years as (
+    select cast(range as integer) as year
+    from bounds, range(bounds.first_year, bounds.last_year + 1)
 ),
 
 semesters as (

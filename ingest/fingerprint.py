@@ -1,0 +1,33 @@
+"""One digest of everything a refresh reads: if it has not changed, neither would the warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+_SKIPPED_PARTS = {"__pycache__", "target", "logs", "dbt_packages", ".pytest_cache"}
+
+
+def files_under(folders: Iterable[Path]) -> list[Path]:
+    found: set[Path] = set()
+    for folder in folders:
+        if folder.is_file():
+            found.add(folder.resolve())
+        elif folder.exists():
+            found |= {
+                p.resolve()
+                for p in folder.rglob("*")
+                if p.is_file() and not _SKIPPED_PARTS & set(p.parts) and p.suffix != ".pyc"
+            }
+    return sorted(found)
+
+
+def fingerprint(folders: Iterable[Path]) -> tuple[str, int]:
+    """(digest, number of files) over the path and content of every file under `folders`."""
+    digest = hashlib.sha256()
+    files = files_under(folders)
+    for path in files:
+        digest.update(str(path).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest(), len(files)
