@@ -48,6 +48,48 @@ def _extract_rat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warehouse(args: argparse.Namespace) -> Path:
+    from dagster_project.settings import WAREHOUSE_ENV, warehouse_path
+
+    if args.warehouse is not None:
+        import os
+
+        os.environ[WAREHOUSE_ENV] = str(args.warehouse.resolve())
+    return warehouse_path()
+
+
+def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from dagster_project.inspect import run_query
+
+    try:
+        print(run_query(_warehouse(args), args.sql))
+    except (duckdb.Error, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from dagster_project.inspect import status_report
+
+    try:
+        print(status_report(_warehouse(args), runs=args.runs))
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from dagster_project.docs import generate_docs
+
+    for path in generate_docs(_warehouse(args)):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="ntt-warehouse",
@@ -77,6 +119,27 @@ def parser() -> argparse.ArgumentParser:
     extract.add_argument("pdf", type=Path, help="the RAT report (PDF)")
     extract.add_argument("--out", type=Path, required=True, help="CSV file to write")
     extract.set_defaults(handler=_extract_rat)
+
+    warehouse_help = "published DuckDB file (default: $NTT_WAREHOUSE or warehouse/ntt_poverty.duckdb)"
+    query = commands.add_parser(
+        "query", help="run SQL against the published warehouse (read-only) and print it"
+    )
+    query.add_argument("sql", help='for example "select * from main.mart_budget_vs_poverty limit 5"')
+    query.add_argument("--warehouse", type=Path, default=None, help=warehouse_help)
+    query.set_defaults(handler=_query)
+
+    status = commands.add_parser(
+        "status", help="the last refreshes (from load_log) and the quarantined files"
+    )
+    status.add_argument("--warehouse", type=Path, default=None, help=warehouse_help)
+    status.add_argument("--runs", type=int, default=5, help="how many runs to show")
+    status.set_defaults(handler=_status)
+
+    docs = commands.add_parser(
+        "docs", help="regenerate docs/: the dbt data dictionary and the star-schema diagram"
+    )
+    docs.add_argument("--warehouse", type=Path, default=None, help=warehouse_help)
+    docs.set_defaults(handler=_docs)
     return root
 
 

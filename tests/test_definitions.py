@@ -21,10 +21,12 @@ def test_publishing_depends_on_every_other_asset():
     graph = defs().resolve_asset_graph()
     publish = dg.AssetKey("published_warehouse")
     upstream = graph.get(publish).parent_keys
-    others = {key for key in graph.get_all_asset_keys() if key != publish}
-    assert others - upstream == set() or all(graph.get(key).child_keys for key in others - upstream)
-    raw = {key for key in others if key.path[0] == "raw"}
-    assert raw <= upstream
+    downstream = {dg.AssetKey("warehouse_report")}  # reads what was published
+    others = {key for key in graph.get_all_asset_keys() if key != publish} - downstream
+    leaves_not_upstream = {key for key in others - upstream if not graph.get(key).child_keys}
+    assert leaves_not_upstream == set()
+    assert {key for key in others if key.path[0] == "raw"} <= upstream
+    assert graph.get(dg.AssetKey("warehouse_report")).parent_keys == {publish}
 
 
 def test_every_model_and_column_is_described():

@@ -1,14 +1,16 @@
 -- RAT matrix rows with the keys of the star: document, program (the hierarchy down to kegiatan), the
--- performance indicator the row's target measures (the most specific one given), and the budget line.
+-- performance indicator the row's Kinerja target measures, and the budget line. The target measures the
+-- program indicator when the row has one (stunting 12%, wasting 6% under one activity), else the
+-- activity's indicator, else the goal's.
 with matrix_rows as (
     select
         *,
         case
-            when indikator_kegiatan != '' then 'kegiatan'
             when indikator_program != '' then 'program'
+            when indikator_kegiatan != '' then 'kegiatan'
             when indikator_sasaran != '' then 'sasaran'
         end as indicator_level,
-        coalesce(nullif(indikator_kegiatan, ''), nullif(indikator_program, ''), nullif(indikator_sasaran, ''))
+        coalesce(nullif(indikator_program, ''), nullif(indikator_kegiatan, ''), nullif(indikator_sasaran, ''))
             as indicator_text
     from {{ ref('stg_rat__matrix_rows') }}
 )

@@ -1,0 +1,20 @@
+"""The HTML report people open first, rebuilt from the published warehouse after every publish."""
+
+import dagster as dg
+
+from dagster_project.defs.publish import published_warehouse
+from dagster_project.resources import WarehouseResource
+from ingest.paths import display_path
+from reporting.report import build_report
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="publish",
+    kinds={"html"},
+    description="warehouse/report/index.html: poverty and budget charts, and the last run's data quality.",
+)
+def warehouse_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    page = build_report(warehouse.published_path, warehouse.published_path.parent / "report")
+    context.log.info(f"report written to {display_path(page)}")
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(page))})
