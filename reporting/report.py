@@ -144,7 +144,7 @@ table.quality td, table.quality th {{ border-bottom: 1px solid #ddd; padding: 0.
   text-align: left; vertical-align: top; white-space: pre-wrap; }}
 </style></head><body>
 <h1>NTT poverty warehouse</h1>
-<p>Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from <code>{html.escape(warehouse.name)}</code>.
+<p>Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.
 Sources: BPS poverty statistics and the province's RAT action plans.</p>
 {charts}
 <section id="data-quality"><h2>Data quality of the last refresh</h2>
