@@ -32,8 +32,9 @@ chromium:
 docs: $(STAMP)
 	$(BIN)/ntt-warehouse docs
 
+# Prints a table and writes bench/results.json (about 10 minutes with the national-scale run).
 bench: $(STAMP)
-	$(BIN)/python -m bench.rat_extraction
+	$(BIN)/python -m bench.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
