@@ -61,7 +61,7 @@ def _warehouse(args: argparse.Namespace) -> Path:
 def _query(args: argparse.Namespace) -> int:
     import duckdb
 
-    from dagster_project.inspect import run_query
+    from dagster_project.readouts import run_query
 
     try:
         print(run_query(_warehouse(args), args.sql))
@@ -72,7 +72,7 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from dagster_project.inspect import status_report
+    from dagster_project.readouts import status_report
 
     try:
         print(status_report(_warehouse(args), runs=args.runs))

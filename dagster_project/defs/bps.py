@@ -22,7 +22,7 @@ from ingest.bps.webapi import (
     latest_saved_responses,
     parse_response,
 )
-from ingest.incremental import QUARANTINE_COLUMNS, copy_to_quarantine_folder, load_files, sha256_of
+from ingest.incremental import QUARANTINE_COLUMNS, FileLoad, copy_to_quarantine_folder, load_files, sha256_of
 from ingest.paths import display_path
 
 FILES_TABLE = "bps_files"
@@ -94,7 +94,7 @@ def bps_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
     )
 
 
-def _load_result(load, source: str) -> dg.MaterializeResult:
+def _load_result(load: FileLoad) -> dg.MaterializeResult:
     reasons = list(load.quarantine["reason"]) if not load.quarantine.empty else []
     summary = load.summary()
     summary["source_hashes"] = dg.MetadataValue.json(summary["source_hashes"])
@@ -126,7 +126,7 @@ def _format_asset(fmt: BpsFormat) -> dg.AssetsDefinition:
         warehouse.replace_raw_table(fmt.table, load.table if not load.table.empty else empty_long_table())
         warehouse.replace_quarantine(fmt.table, load.quarantine)
         copy_to_quarantine_folder(load.quarantine, warehouse.quarantine_dir)
-        return _load_result(load, fmt.table)
+        return _load_result(load)
 
     return _asset
 
@@ -183,7 +183,7 @@ def bps_webapi(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     warehouse.replace_raw_table(WEBAPI_TABLE, load.table if not load.table.empty else empty_long_table())
     warehouse.replace_quarantine(WEBAPI_TABLE, load.quarantine)
     copy_to_quarantine_folder(load.quarantine, warehouse.quarantine_dir)
-    result = _load_result(load, WEBAPI_TABLE)
+    result = _load_result(load)
     return dg.MaterializeResult(
         metadata={
             **result.metadata,
