@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from ingest import duckdb_warehouse
+from ingest.fingerprint import file_sha256
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -64,7 +65,7 @@ class WarehouseResource(dg.ConfigurableResource):
         state = duckdb_warehouse.last_publish_state(self.published_path)
         if state is None or not self.published_path.exists():
             return None
-        if duckdb_warehouse.file_sha256(self.published_path) != state.get("published_sha256"):
+        if file_sha256(self.published_path) != state.get("published_sha256"):
             return None
         return state.get("content_digest")
 

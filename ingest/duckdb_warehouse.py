@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingest.fingerprint import file_sha256
 from ingest.paths import REPO_ROOT
 
 DEFAULT_WAREHOUSE_PATH = REPO_ROOT / "warehouse" / "ntt_poverty.duckdb"
@@ -32,14 +33,6 @@ def build_path_for(published_path: Path) -> Path:
 
 def publish_state_path(published_path: Path) -> Path:
     return build_path_for(published_path).with_name("last_publish.json")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def base_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:

@@ -9,6 +9,15 @@ from pathlib import Path
 _SKIPPED_PARTS = {"__pycache__", "target", "logs", "dbt_packages", ".pytest_cache"}
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's content, read in blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def files_under(folders: Iterable[Path]) -> list[Path]:
     found: set[Path] = set()
     for folder in folders:
@@ -29,5 +38,5 @@ def fingerprint(folders: Iterable[Path]) -> tuple[str, int]:
     files = files_under(folders)
     for path in files:
         digest.update(str(path).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(file_sha256(path).encode())
     return digest.hexdigest(), len(files)

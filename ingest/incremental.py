@@ -7,7 +7,6 @@ so one bad download never empties a source. A quarantined file is retried only o
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,13 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.errors import SourceFileError
+from ingest.fingerprint import file_sha256
 from ingest.paths import REPO_ROOT, display_path
 
 QUARANTINE_COLUMNS = ["source", "source_file", "sha256", "row", "check_name", "reason", "quarantined_at"]
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass
@@ -93,7 +89,7 @@ def load_files(
     if previous_quarantine is not None and not previous_quarantine.empty:
         still_bad = set(zip(previous_quarantine["source_file"], previous_quarantine["sha256"], strict=True))
     for index, path in enumerate(files, start=1):
-        source_file, sha256 = display_path(path), sha256_of(path)
+        source_file, sha256 = display_path(path), file_sha256(path)
         earlier = _rows_of(previous, source_file)
         if earlier is not None and set(earlier["_source_sha256"]) == {sha256}:
             frames.append(earlier)

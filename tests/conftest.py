@@ -1,4 +1,5 @@
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -70,3 +71,24 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Pa
     monkeypatch.delenv("NTT_DATA_DIR", raising=False)
     monkeypatch.delenv("NTT_WAREHOUSE", raising=False)
     yield landing
+
+
+def refreshed_warehouse(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A warehouse built by a real refresh of the bundled data in a clean environment (module fixtures)."""
+    from dagster_project.refresh import run_refresh
+
+    path = tmp_path_factory.mktemp(name) / "ntt_poverty.duckdb"
+    saved = {k: os.environ.get(k) for k in ("LANDING_DIR", "NTT_DATA_DIR", "DAGSTER_HOME", "NTT_WAREHOUSE")}
+    os.environ["LANDING_DIR"] = str(tmp_path_factory.mktemp(f"{name}-landing"))
+    for key in ("NTT_DATA_DIR", "DAGSTER_HOME"):
+        os.environ.pop(key, None)
+    try:
+        outcome = run_refresh(warehouse=path, log_level="WARNING")
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert outcome.success, outcome.report()
+    return path

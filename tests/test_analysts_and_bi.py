@@ -1,6 +1,5 @@
 """The warehouse as analysts and BI tools meet it: report, SQLAlchemy, older DuckDB, CLI, docs."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -10,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from dagster_project.dbt_project import dbt_project
-from dagster_project.refresh import run_refresh
 from ingest.paths import REPO_ROOT
 from reporting.er_diagram import star_schema_markdown
 from reporting.report import CHART_IDS
-from tests.conftest import run_cli
+from tests.conftest import refreshed_warehouse, run_cli
 
 MARTS = ["mart_regency_poverty_profile", "mart_budget_vs_poverty", "mart_program_convergence"]
 OUTPUT = REPO_ROOT / "test-output"
@@ -23,18 +21,7 @@ OLD_DUCKDB = "1.4.4"
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bi") / "ntt_poverty.duckdb"
-    saved = {k: os.environ.get(k) for k in ("LANDING_DIR", "NTT_DATA_DIR", "DAGSTER_HOME")}
-    os.environ["LANDING_DIR"] = str(tmp_path_factory.mktemp("landing"))
-    for key in ("NTT_DATA_DIR", "DAGSTER_HOME"):
-        os.environ.pop(key, None)
-    try:
-        outcome = run_refresh(warehouse=path, log_level="WARNING")
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-    assert outcome.success, outcome.report()
-    return path
+    return refreshed_warehouse(tmp_path_factory, "bi")
 
 
 def readme_queries() -> list[str]:

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.refresh import run_refresh
 from ingest.bps.formats import format_of
 from ingest.paths import BUNDLED_DATA_DIR
 from ingest.rat.extract import extract_rat
 from ingest.rat.funding import FUNDING_SOURCES
-from tests.conftest import POOR_COUNT_FILE, query
+from tests.conftest import POOR_COUNT_FILE, query, refreshed_warehouse
 from tests.pdf_fixtures import RAT_2023_PDF
 
 README_QUERY = """
@@ -25,21 +24,7 @@ README_QUERY = """
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import os
-
-    path = tmp_path_factory.mktemp("marts") / "ntt_poverty.duckdb"
-    landing = tmp_path_factory.mktemp("landing")
-    saved = {k: os.environ.get(k) for k in ("LANDING_DIR", "NTT_DATA_DIR", "DAGSTER_HOME")}
-    os.environ["LANDING_DIR"] = str(landing)
-    for key in ("NTT_DATA_DIR", "DAGSTER_HOME"):
-        os.environ.pop(key, None)
-    try:
-        outcome = run_refresh(warehouse=path, log_level="WARNING")
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-    assert outcome.success, outcome.report()
-    return path
+    return refreshed_warehouse(tmp_path_factory, "marts")
 
 
 def independent_rupiah_per_poor_person() -> dict[int, float]:

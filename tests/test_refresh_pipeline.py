@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.refresh import run_refresh
-from tests.conftest import P0_FILE, query, run_cli, sha256_of
+from tests.conftest import P0_FILE, query, refreshed_warehouse, run_cli, sha256_of
 
 FACT_BY_NAME = """
     select f.value
@@ -20,22 +20,7 @@ FACT_BY_NAME = """
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("published") / "ntt_poverty.duckdb"
-    landing = tmp_path_factory.mktemp("landing")
-    saved = {k: os.environ.get(k) for k in ("LANDING_DIR", "NTT_DATA_DIR", "DAGSTER_HOME")}
-    os.environ["LANDING_DIR"] = str(landing)
-    os.environ.pop("NTT_DATA_DIR", None)
-    os.environ.pop("DAGSTER_HOME", None)
-    try:
-        outcome = run_refresh(warehouse=warehouse)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    assert outcome.success, outcome.report()
-    return warehouse
+    return refreshed_warehouse(tmp_path_factory, "published")
 
 
 def test_refresh_publishes_real_bps_figures(published: Path):

@@ -22,7 +22,8 @@ from ingest.bps.webapi import (
     latest_saved_responses,
     parse_response,
 )
-from ingest.incremental import QUARANTINE_COLUMNS, FileLoad, copy_to_quarantine_folder, load_files, sha256_of
+from ingest.fingerprint import file_sha256
+from ingest.incremental import QUARANTINE_COLUMNS, FileLoad, copy_to_quarantine_folder, load_files
 from ingest.paths import display_path
 
 FILES_TABLE = "bps_files"
@@ -51,7 +52,7 @@ def bps_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
     records, unrecognised = [], []
     for path, origin in bps_candidate_files():
         fmt = format_of(path)
-        sha256 = sha256_of(path)
+        sha256 = file_sha256(path)
         records.append(
             {
                 "source_file": display_path(path),

@@ -9,11 +9,11 @@ from dagster_project.gx_checks import gx_blocking_check
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import bundled_data_dir, landing_dir
 from expectations.raw_rat import raw_rat_rows_suite
+from ingest.fingerprint import file_sha256
 from ingest.incremental import copy_to_quarantine_folder
 from ingest.paths import display_path
 from ingest.rat import tables
 from ingest.rat.batch import extract_new_documents
-from ingest.rat.extract import file_sha256
 
 
 def rat_pdf_files() -> list[Path]:

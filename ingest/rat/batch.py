@@ -12,8 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.fingerprint import file_sha256
 from ingest.rat.errors import RatDocumentError
-from ingest.rat.extract import RatDocument, extract_rat, file_sha256
+from ingest.rat.extract import RatDocument, extract_rat
 
 
 @dataclass(frozen=True)

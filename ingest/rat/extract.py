@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from ingest.fingerprint import file_sha256
 from ingest.paths import display_path
 from ingest.rat.errors import (
     EncryptedPdfError,
@@ -81,14 +81,6 @@ class RatDocument:
 
     def records(self) -> list[dict]:
         return [asdict(row) for row in self.rows]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _open(path: Path) -> pdfplumber.PDF:
