@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LEGAL
+from reportlab.platypus.doctemplate import LayoutError
 
 from ingest.bps.formats import candidate_files, format_of
 from ingest.paths import BUNDLED_DATA_DIR
@@ -111,6 +113,10 @@ def rat_documents(count: int, min_pages: int = 20, max_pages: int = 60, seed: in
         repeats = max(1, round(pages / 8))  # the matrix fills about 8 pages per copy
         path = folder / f"RAT_sintetis_{index:03d}_{layout.year}.pdf"
         if not path.exists():
-            render_matrix(gold * repeats, path, layout)
+            try:
+                render_matrix(gold * repeats, path, layout)
+            except LayoutError:  # a row taller than the page in this layout: fall back to a roomier one
+                roomier = replace(layout, pagesize=LEGAL, font_size=7.0, column_weights=(1.0,) * 13)
+                render_matrix(gold * repeats, path, roomier)
         documents.append(path)
     return documents
