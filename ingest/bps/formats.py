@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,7 @@ from types import ModuleType
 import pandas as pd
 
 from ingest.bps import long_export, multi_year, province_semester, single_year, tabel_dinamis
-from ingest.bps.reading import read_rows
+from ingest.bps.reading import csv_rows, read_rows
 from ingest.errors import SourceFileError
 
 CANDIDATE_SUFFIXES = {".csv", ".xlsx", ".xls", ".html", ".htm"}
@@ -38,10 +36,7 @@ def _lenient_rows(path: Path) -> list[list[str]]:
             return read_rows(path)
         except SourceFileError:
             return []
-    text = path.read_bytes()[:200_000].decode("utf-8-sig", errors="replace").replace("\ufeff", "")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return csv_rows(path.read_bytes()[:200_000].decode("utf-8-sig", errors="replace"))
 
 
 def _grid_format(module: ModuleType, name: str, description: str, priority: int) -> BpsFormat:

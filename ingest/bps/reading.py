@@ -44,7 +44,11 @@ def read_rows(path: Path) -> list[list[str]]:
     """The file's cells as text, row by row: CSV (comma or semicolon) or the first sheet of an XLSX."""
     if path.suffix.lower() == ".xlsx":
         return _xlsx_rows(path)
-    text = read_text(path)
+    return csv_rows(read_text(path))
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """CSV text as rows of stripped cells, comma or semicolon separated (whichever the first line uses)."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # Some exports carry a second byte-order mark inside the first cell.
