@@ -37,7 +37,8 @@ def rat_pdf_files() -> list[Path]:
 )
 def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     files = rat_pdf_files()
-    hashes = {file_sha256(path) for path in files}
+    sha256_by_path = {path: file_sha256(path) for path in files}
+    hashes = set(sha256_by_path.values())
     previous_documents = tables.kept(warehouse.read_table_if_exists("raw.rat_documents"), hashes, "sha256")
     previous_rows = tables.kept(
         warehouse.read_table_if_exists("raw.rat_matrix_rows"), hashes, "source_sha256"
@@ -51,7 +52,7 @@ def rat_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     def report(path: Path, status: str) -> None:
         context.log.info(f"{display_path(path)}: {status}")
 
-    batch = extract_new_documents(files, known_hashes=known, on_done=report)
+    batch = extract_new_documents(files, known_hashes=known, sha256_by_path=sha256_by_path, on_done=report)
     now = datetime.now(UTC)
     documents = tables.merged(previous_documents, tables.documents_frame(batch.extracted, now))
     rows = tables.merged(previous_rows, tables.rows_frame(batch.extracted, now))

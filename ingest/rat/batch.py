@@ -43,14 +43,18 @@ def _extract_one(path: Path) -> RatDocument | Rejected:
 def extract_new_documents(
     paths: Iterable[Path],
     known_hashes: set[str],
+    sha256_by_path: dict[Path, str] | None = None,
     workers: int | None = None,
     on_done: Callable[[Path, str], None] | None = None,
 ) -> BatchResult:
-    """Extract the documents whose content hash is not in `known_hashes`, in parallel processes."""
+    """Extract the documents whose content hash is not in `known_hashes`, in parallel processes.
+
+    `sha256_by_path` saves hashing again files the caller has already hashed.
+    """
     result = BatchResult()
     todo: list[Path] = []
     for path in paths:
-        sha256 = file_sha256(path)
+        sha256 = (sha256_by_path or {}).get(path) or file_sha256(path)
         if sha256 in known_hashes:
             result.unchanged.append((path, sha256))
         else:
