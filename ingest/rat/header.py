@@ -35,12 +35,13 @@ _HEADER_PATTERNS: dict[str, re.Pattern[str]] = {
     "kegiatan": re.compile(r"(sub)?kegiatan"),
     "indikator_kegiatan": re.compile(r"indikator(sub)?kegiatan"),
     "lokasi": re.compile(r"lokasi(kegiatan)?"),
-    "target_kinerja": re.compile(_YEARISH + r"(target)?kinerja" + _YEARISH),
+    # "Target Tahun 2023 / Kinerja", "Target 2023", "TARGET KINERJA 2023", "Target Kinerja / Kinerja".
+    "target_kinerja": re.compile(r"(?=.*(target|kinerja))(target|kinerja|tahun|\d{4})+"),
     "pagu": re.compile(_YEARISH + r"(pagu|anggaran)(indikatif)?(rp|rupiah)?" + _YEARISH),
     "sumber_pendanaan": re.compile(r"sumber(pendanaan|dana|anggaran|pembiayaan)?"),
 }
 _MAX_HEADER_LENGTH = 40
-_YEAR = re.compile(r"tahun\s*((?:19|20)\d\d)", re.I)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def squeezed(text: str) -> str:
@@ -81,8 +82,17 @@ def is_column_number_row(row_texts: list[str]) -> bool:
     return len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
 
-def year_from_header(header_texts: list[str]) -> int | None:
-    for text in header_texts:
+def year_from_header(header_texts: list[str], names: list[str | None] | None = None) -> int | None:
+    """The plan year a header prints: "Target Tahun 2023", "Target 2023", "TARGET KINERJA 2023", "Pagu 2024".
+
+    The target's and the budget's headers are read first: another column may name a baseline year.
+    """
+    names = names or [None] * len(header_texts)
+    ranked = sorted(
+        zip(header_texts, names, strict=True),
+        key=lambda item: {"target_kinerja": 0, "pagu": 1}.get(item[1] or "", 2),
+    )
+    for text, _name in ranked:
         match = _YEAR.search(" ".join(text.split()))
         if match:
             return int(match.group(1))

@@ -9,6 +9,7 @@ Three things make this more than reading table rows:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,9 +19,11 @@ from ingest.rat.header import (
     is_column_number_row,
     is_complete_header,
     is_header_like,
+    squeezed,
     year_from_header,
 )
 from ingest.rat.layout import Cell, Grid, Line
+from ingest.rat.numbers import parse_rupiah
 from ingest.rat.text_repair import Vocabulary, joined_text
 
 _COLUMN_TOLERANCE = 3.0  # points; the same matrix keeps its column edges from page to page
@@ -42,6 +45,7 @@ class MatrixRow:
 @dataclass
 class Matrix:
     year: int | None
+    printed_total: int | None = None  # the amount of the matrix's own total row ("Jumlah", "TOTAL PAGU")
     rows: list[MatrixRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
@@ -69,9 +73,10 @@ def _find_header(grid: Grid) -> tuple[list[str], int] | None:
 
 
 def _same_columns(grid: Grid, bounds: list[tuple[float, float]]) -> bool:
+    # Left edges only: pdfplumber stretches a column's right edge over any cell merged across it
+    # (a "Jumlah" label spanning ten columns), while the left edges stay where the rules are.
     return grid.n_columns == len(bounds) and all(
-        abs(a0 - b0) <= _COLUMN_TOLERANCE and abs(a1 - b1) <= _COLUMN_TOLERANCE
-        for (a0, a1), (b0, b1) in zip(grid.column_bounds, bounds, strict=True)
+        abs(a0 - b0) <= _COLUMN_TOLERANCE for (a0, _), (b0, _) in zip(grid.column_bounds, bounds, strict=True)
     )
 
 
@@ -147,7 +152,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             order = [names.index(column) for column in COLUMNS]
             bounds = grid.column_bounds
             header_rows = _header_texts(grid, first - 1)
-            matrix = Matrix(year=year_from_header(header_rows))
+            matrix = Matrix(year=year_from_header(header_rows, [n or None for n in names]))
         elif _same_columns(grid, bounds):
             first = _first_data_row(grid)
         else:
@@ -162,6 +167,12 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
     for grid, first in pending:
         matrix.pages.append(grid.page)
         for r in range(first, len(grid.own)):
+            total = _total_row(grid, r, order)
+            if total is not None:
+                is_subtotal, amount = total
+                if not is_subtotal:
+                    matrix.printed_total = amount
+                continue
             previous = matrix.rows[-1] if matrix.rows else None
             at_page_top = r == first and previous is not None and previous.page_last < grid.page
             if at_page_top and _continues(previous, grid, r, order):
@@ -174,6 +185,31 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
     cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
     matrix.vocabulary = Vocabulary(cell.all_lines() for cell in cells.values())
     return matrix
+
+
+_TOTAL_LABEL = re.compile(
+    r"(sub)?(jumlah|total)(total|jumlah|pagu|anggaran|keseluruhan|seluruhnya|rp|rupiah)*"
+)
+_AMOUNT_COLUMNS = ("pagu", "realisasi", "sumber_pendanaan")
+
+
+def _total_row(grid: Grid, r: int, order: list[int]) -> tuple[bool, int | None] | None:
+    """(is a subtotal, amount) when grid row r is a total row ("Jumlah", "TOTAL PAGU"), not a data row."""
+    columns = dict(zip(COLUMNS, order, strict=True))
+    amount_columns = {columns[name] for name in _AMOUNT_COLUMNS if name in columns}
+    labels = [
+        " ".join(line.text for line in cell.lines)
+        for c, cell in enumerate(grid.own[r])
+        if cell is not None and c not in amount_columns and cell.has_text
+    ]
+    if len(labels) != 1:
+        return None
+    match = _TOTAL_LABEL.fullmatch(squeezed(labels[0]))
+    if not match:
+        return None
+    pagu = grid.own[r][columns["pagu"]]
+    amount = parse_rupiah("".join(line.text for line in pagu.lines)) if pagu is not None else None
+    return bool(match.group(1)), amount
 
 
 def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> None:
