@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -25,7 +25,7 @@ from ingest.rat.funding import funding_source_codes
 from ingest.rat.header import COLUMNS
 from ingest.rat.layout import Grid, page_grids
 from ingest.rat.locations import resolve_location
-from ingest.rat.matrix import Matrix, assemble
+from ingest.rat.matrix import Matrix, assemble, header_diagnosis
 from ingest.rat.metadata import document_metadata
 from ingest.rat.numbers import parse_rupiah, parse_target
 from ingest.rat.page_text import PageText, page_text
@@ -50,12 +50,18 @@ class RatRow:
     pagu: str
     sumber_pendanaan: str
     budget_line: int | None
+    # Columns some matrices add (regencies' plans); '' when the matrix has no such column.
+    perangkat_daerah: str  # the responsible agency (Perangkat Daerah, OPD)
+    sub_kegiatan: str
+    indikator_sub_kegiatan: str
+    realisasi: str  # budget spent, as printed
     year: int | None
     page_first: int
     page_last: int
     lokasi_scope: str
     lokasi_bps_codes: str
     pagu_rupiah: int | None
+    realisasi_rupiah: int | None
     target_value: float | None
     target_unit: str | None
     funding_source_codes: str
@@ -84,6 +90,8 @@ class RatDocument:
       matrix prints none. That row is not a data row.
     - `title`: the title as printed on the first page (a cover's title block, or the plan's name in the
       first page's text).
+    - `columns_found`: the matrix's columns, canonical names (see `ingest.rat.header.COLUMNS`) left to
+      right as printed; the rows' other text columns are ''.
     """
 
     path: Path
@@ -100,6 +108,7 @@ class RatDocument:
     printed_date: datetime.date | None = None
     printed_total: int | None = None
     title: str | None = None
+    columns_found: list[str] = field(default_factory=list)
 
     @property
     def budget_total(self) -> int:
@@ -176,6 +185,7 @@ def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str) -> li
                 lokasi_scope=location.scope,
                 lokasi_bps_codes=" ".join(str(code) for code in location.bps_codes),
                 pagu_rupiah=parse_rupiah(values["pagu"]),
+                realisasi_rupiah=parse_rupiah(values["realisasi"]),
                 target_value=target.value,
                 target_unit=target.unit,
                 funding_source_codes=" ".join(funding_source_codes(values["sumber_pendanaan"])),
@@ -203,9 +213,7 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
         raise ScannedPdfError(path, f"no text layer: {what}; run OCR first (for example ocrmypdf)")
     matrix = assemble(grids)
     if matrix is None:
-        raise NoMatrixError(
-            path, f"no RAT matrix found: no table has the 13 RAT columns ({', '.join(COLUMNS)})"
-        )
+        raise NoMatrixError(path, f"no RAT matrix found: {header_diagnosis(grids)}")
     if not matrix.rows:
         raise NoMatrixError(path, "the RAT matrix header was found but it has no rows")
     about = document_metadata(texts, matrix.year, path)
@@ -224,6 +232,7 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
         printed_date=about.printed_date,
         printed_total=matrix.printed_total,
         title=about.title,
+        columns_found=matrix.columns_found,
     )
 
 
