@@ -4,10 +4,10 @@ import csv
 import json
 from pathlib import Path
 
-from ingest.rat.header import COLUMNS
+from ingest.rat.header import STANDARD_COLUMNS
 
 GOLD_DIR = Path(__file__).parent / "fixtures" / "rat_gold"
-GOLD_TEXT_COLUMNS = COLUMNS
+GOLD_TEXT_COLUMNS = STANDARD_COLUMNS
 
 
 def gold_rows() -> list[dict[str, str]]:

@@ -14,7 +14,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ingest.rat.numbers import parse_rupiah
 
 F4 = (215 * mm, 330 * mm)
 HEADER = [
@@ -44,6 +46,12 @@ class Layout:
     number_row: bool = True
     year: int = 2023
     header_case: str = "title"  # or "upper"
+    target_header: str | None = None  # the header over Kinerja and Pagu; default "Target Tahun {year}"
+    cover_title: tuple[str, ...] = ()  # a cover page: title lines in large type ...
+    cover_lines: tuple[str, ...] = ()  # ... then smaller lines (office, place and date)
+    running_header: str | None = None  # printed at the top of every page
+    total_label: str | None = None  # a last row "Jumlah" with the sum of the budget lines
+    title: str = "Rencana Aksi Tahunan (test rendering)"
 
 
 class _ClosedTable(Table):
@@ -82,7 +90,7 @@ def render_matrix(rows: list[list[str | None]], destination: Path, layout: Layou
         return _paragraph(text.upper() if layout.header_case == "upper" else text, head)
 
     header_top = [label(h) if h else "" for h in HEADER]
-    header_top[10] = label(f"Target Tahun {layout.year}")
+    header_top[10] = label(layout.target_header or f"Target Tahun {layout.year}")
     header_sub = [""] * 13
     header_sub[10], header_sub[11] = label("Kinerja"), label("Pagu")
     data = [header_top, header_sub]
@@ -110,6 +118,15 @@ def render_matrix(rows: list[list[str | None]], destination: Path, layout: Layou
             if below[c] is not None
         ]
 
+    if layout.total_label:
+        total = sum({id(cell): parse_rupiah(cell) or 0 for row in rows if (cell := row[11])}.values())
+        total_row = len(data)
+        data.append([_paragraph(layout.total_label, head), *[""] * 10, _paragraph(f"{total:,}", head), ""])
+        style += [
+            ("SPAN", (0, total_row), (10, total_row)),
+            ("LINEABOVE", (0, total_row), (-1, total_row), 0.5, colors.black),
+        ]
+
     table = _ClosedTable(data, colWidths=widths, repeatRows=header_rows)
     table.setStyle(TableStyle(style))
     document = SimpleDocTemplate(
@@ -119,8 +136,22 @@ def render_matrix(rows: list[list[str | None]], destination: Path, layout: Layou
         rightMargin=margin,
         topMargin=margin,
         bottomMargin=margin,
-        title="Rencana Aksi Tahunan (test rendering)",
+        title=layout.title,
     )
-    intro = _paragraph("Tabel 3.1 Matriks Rencana Aksi Tahunan", body)
-    document.build([intro, Spacer(1, 4 * mm), table])
+    story: list = []
+    if layout.cover_title or layout.cover_lines:
+        big = ParagraphStyle("cover", fontName="Helvetica-Bold", fontSize=16, leading=20, alignment=1)
+        small = ParagraphStyle("cover-small", fontName="Helvetica", fontSize=11, leading=14, alignment=1)
+        story += [Spacer(1, 40 * mm), *(_paragraph(line, big) for line in layout.cover_title)]
+        story += [Spacer(1, 20 * mm), *(_paragraph(line, small) for line in layout.cover_lines), PageBreak()]
+    story += [_paragraph("Tabel 3.1 Matriks Rencana Aksi Tahunan", body), Spacer(1, 4 * mm), table]
+
+    def running_header(canvas, doc) -> None:
+        if layout.running_header:
+            canvas.saveState()
+            canvas.setFont("Helvetica", 8)
+            canvas.drawString(margin, page[1] - margin / 2, layout.running_header)
+            canvas.restoreState()
+
+    document.build(story, onFirstPage=running_header, onLaterPages=running_header)
     return destination

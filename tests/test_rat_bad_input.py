@@ -21,7 +21,7 @@ CASES = {
     "truncated": (truncated_copy, "damaged or truncated"),
     "encrypted": (encrypted_copy, "encrypted with a password"),
     "scanned": (scanned_copy, "no text layer"),
-    "no_matrix": (lambda p: page_subset(p, range(0, 12)), "no RAT matrix found"),
+    "no_matrix": (lambda p: page_subset(p, range(0, 12)), "no RAT matrix found: no table has the core"),
 }
 
 
@@ -58,4 +58,12 @@ def test_good_document_writes_every_row(tmp_path: Path):
     assert {"year", "page_first", "page_last", "lokasi_scope", "lokasi_bps_codes", "pagu_rupiah"} <= set(
         header
     )
+    # The columns other matrices add are there too, empty for this one.
+    assert header[len(gold_csv_header()) : len(gold_csv_header()) + 4] == [
+        "perangkat_daerah",
+        "sub_kegiatan",
+        "indikator_sub_kegiatan",
+        "realisasi",
+    ]
+    assert "realisasi_rupiah" in header
     assert len(out.read_text(encoding="utf-8").splitlines()) == 35

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -24,8 +25,10 @@ from ingest.rat.funding import funding_source_codes
 from ingest.rat.header import COLUMNS
 from ingest.rat.layout import Grid, page_grids
 from ingest.rat.locations import resolve_location
-from ingest.rat.matrix import Matrix, assemble
+from ingest.rat.matrix import Matrix, assemble, header_diagnosis
+from ingest.rat.metadata import document_metadata
 from ingest.rat.numbers import parse_rupiah, parse_target
+from ingest.rat.page_text import PageText, page_text
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -47,12 +50,18 @@ class RatRow:
     pagu: str
     sumber_pendanaan: str
     budget_line: int | None
+    # Columns some matrices add (regencies' plans); '' when the matrix has no such column.
+    perangkat_daerah: str  # the responsible agency (Perangkat Daerah, OPD)
+    sub_kegiatan: str
+    indikator_sub_kegiatan: str
+    realisasi: str  # budget spent, as printed
     year: int | None
     page_first: int
     page_last: int
     lokasi_scope: str
     lokasi_bps_codes: str
     pagu_rupiah: int | None
+    realisasi_rupiah: int | None
     target_value: float | None
     target_unit: str | None
     funding_source_codes: str
@@ -67,12 +76,39 @@ CSV_COLUMNS = list(RatRow.__dataclass_fields__)
 
 @dataclass(frozen=True)
 class RatDocument:
+    """One RAT PDF: its matrix rows and what the document says about itself.
+
+    - `year`: the plan year; `year_source` says where it was read: `matrix_header` ("Target Tahun 2023"),
+      `title_page`, `running_header` or `file_name`; both None when the document names no year.
+    - `issuer_bps_code`, `issuer_name`: who wrote the plan (5300 "Provinsi Nusa Tenggara Timur", or a
+      kabupaten/kota such as 5302 "Kabupaten Sumba Timur"), BPS codes; `issuer_source` is `title_page` or
+      `running_header`; all None when neither names an NTT area.
+    - `revision_marker`: the words by which the cover, title or running header declares the document a
+      revision ("Perubahan", "Perubahan Kedua", "Revisi"); None for an original plan.
+    - `printed_date`: the document's own date (signature line "Kupang, Desember 2022" -> 2022-12-01).
+    - `printed_total`: the amount of the matrix's own total row ("Jumlah", "TOTAL PAGU"); None when the
+      matrix prints none. That row is not a data row.
+    - `title`: the title as printed on the first page (a cover's title block, or the plan's name in the
+      first page's text).
+    - `columns_found`: the matrix's columns, canonical names (see `ingest.rat.header.COLUMNS`) left to
+      right as printed; the rows' other text columns are ''.
+    """
+
     path: Path
     sha256: str
     year: int | None
     page_count: int
     matrix_pages: list[int]
     rows: list[RatRow]
+    year_source: str | None = None
+    issuer_bps_code: int | None = None
+    issuer_name: str | None = None
+    issuer_source: str | None = None
+    revision_marker: str | None = None
+    printed_date: datetime.date | None = None
+    printed_total: int | None = None
+    title: str | None = None
+    columns_found: list[str] = field(default_factory=list)
 
     @property
     def budget_total(self) -> int:
@@ -104,14 +140,17 @@ def _classified(path: Path, exc: Exception) -> RatDocumentError:
 
 def _document_grids(
     pdf: pdfplumber.PDF, path: Path, progress: ProgressCallback | None
-) -> tuple[list[Grid], bool]:
+) -> tuple[list[Grid], list[PageText], bool]:
     grids: list[Grid] = []
+    texts: list[PageText] = []
     has_text = False
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
         try:
             has_text = has_text or bool(page.chars)
-            grids.extend(page_grids(page, number))
+            on_page = page_grids(page, number)
+            grids.extend(on_page)
+            texts.append(page_text(page, [grid.bbox for grid in on_page], number))
         except PdfminerException as exc:
             raise _classified(path, exc) from exc
         except Exception as exc:  # pdfminer raises many kinds of errors on broken content streams
@@ -120,10 +159,10 @@ def _document_grids(
             page.close()
         if progress:
             progress(number, total)
-    return grids, has_text
+    return grids, texts, has_text
 
 
-def _rows(matrix: Matrix, source_file: str, sha256: str) -> list[RatRow]:
+def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str) -> list[RatRow]:
     rows: list[RatRow] = []
     budget_lines: dict[int, int] = {}
     pagu_index = COLUMNS.index("pagu")
@@ -140,12 +179,13 @@ def _rows(matrix: Matrix, source_file: str, sha256: str) -> list[RatRow]:
                 row=index,
                 **values,
                 budget_line=budget_line,
-                year=matrix.year,
+                year=year,
                 page_first=matrix_row.page_first,
                 page_last=matrix_row.page_last,
                 lokasi_scope=location.scope,
                 lokasi_bps_codes=" ".join(str(code) for code in location.bps_codes),
                 pagu_rupiah=parse_rupiah(values["pagu"]),
+                realisasi_rupiah=parse_rupiah(values["realisasi"]),
                 target_value=target.value,
                 target_unit=target.unit,
                 funding_source_codes=" ".join(funding_source_codes(values["sumber_pendanaan"])),
@@ -166,25 +206,33 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
     sha256 = file_sha256(path) if path.is_file() else ""
     with _open(path) as pdf:
         page_count = len(pdf.pages)
-        grids, has_text = _document_grids(pdf, path, progress)
+        grids, texts, has_text = _document_grids(pdf, path, progress)
         has_images = any(page.images for page in pdf.pages) if not has_text else False
     if not has_text:
         what = "its pages are images (a scanned document)" if has_images else "it has no text"
         raise ScannedPdfError(path, f"no text layer: {what}; run OCR first (for example ocrmypdf)")
     matrix = assemble(grids)
     if matrix is None:
-        raise NoMatrixError(
-            path, f"no RAT matrix found: no table has the 13 RAT columns ({', '.join(COLUMNS)})"
-        )
+        raise NoMatrixError(path, f"no RAT matrix found: {header_diagnosis(grids)}")
     if not matrix.rows:
         raise NoMatrixError(path, "the RAT matrix header was found but it has no rows")
+    about = document_metadata(texts, matrix.year, path)
     return RatDocument(
         path=path,
         sha256=sha256,
-        year=matrix.year,
+        year=about.year,
         page_count=page_count,
         matrix_pages=matrix.pages,
-        rows=_rows(matrix, display_path(path), sha256),
+        rows=_rows(matrix, about.year, display_path(path), sha256),
+        year_source=about.year_source,
+        issuer_bps_code=about.issuer_bps_code,
+        issuer_name=about.issuer_name,
+        issuer_source=about.issuer_source,
+        revision_marker=about.revision_marker,
+        printed_date=about.printed_date,
+        printed_total=matrix.printed_total,
+        title=about.title,
+        columns_found=matrix.columns_found,
     )
 
 

@@ -9,18 +9,24 @@ Three things make this more than reading table rows:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.rat.header import (
     COLUMNS,
+    CORE_COLUMNS,
+    CORE_LABELS,
     column_names,
     is_column_number_row,
-    is_complete_header,
     is_header_like,
+    is_matrix_header,
+    missing_core_columns,
+    squeezed,
     year_from_header,
 )
 from ingest.rat.layout import Cell, Grid, Line
+from ingest.rat.numbers import parse_rupiah
 from ingest.rat.text_repair import Vocabulary, joined_text
 
 _COLUMN_TOLERANCE = 3.0  # points; the same matrix keeps its column edges from page to page
@@ -42,6 +48,8 @@ class MatrixRow:
 @dataclass
 class Matrix:
     year: int | None
+    printed_total: int | None = None  # the amount of the matrix's own total row ("Jumlah", "TOTAL PAGU")
+    columns_found: list[str] = field(default_factory=list)  # canonical names, left to right as printed
     rows: list[MatrixRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
@@ -55,23 +63,47 @@ def _header_texts(grid: Grid, last_header_row: int) -> list[str]:
     return texts
 
 
-def _find_header(grid: Grid) -> tuple[list[str], int] | None:
+def _find_header(grid: Grid) -> tuple[list[str | None], int] | None:
     """The canonical names of the grid's columns and the first data row, if the grid starts the matrix."""
     for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
-        texts = _header_texts(grid, last)
-        names = column_names(texts)
-        if is_complete_header(names):
+        names = column_names(_header_texts(grid, last))
+        if is_matrix_header(names):
+            # Further header rows (sub-headings under a group such as "Target Tahun 2023") belong to it.
+            while last + 1 < len(grid.own) and is_header_like(grid.row_text(last + 1)):
+                last += 1
+                names = column_names(_header_texts(grid, last))
             first_data = last + 1
             while first_data < len(grid.own) and is_column_number_row(grid.row_text(first_data)):
                 first_data += 1
-            return [n or "" for n in names], first_data
+            return names, first_data
     return None
 
 
+def header_diagnosis(grids: Iterable[Grid]) -> str:
+    """Why no table is the matrix: the table that comes closest, the core columns it has and lacks."""
+    best: tuple[int, int, list[str], list[str]] | None = None
+    for grid in grids:
+        for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
+            names = column_names(_header_texts(grid, last))
+            missing = missing_core_columns(names)
+            found = [c for c in [*CORE_COLUMNS[:2], "indikator", *CORE_COLUMNS[2:]] if c not in missing]
+            if best is None or len(found) > len(best[2]):
+                best = (grid.page, last, found, missing)
+    if best is None or len(best[2]) < 2:
+        wanted = ", ".join(CORE_LABELS.values())
+        return f"no table has the core RAT columns ({wanted})"
+    page, _, found, missing = best
+    return (
+        f"the table on page {page} has {', '.join(CORE_LABELS[c] for c in found)} "
+        f"but no {', '.join(CORE_LABELS[c] for c in missing)} column"
+    )
+
+
 def _same_columns(grid: Grid, bounds: list[tuple[float, float]]) -> bool:
+    # Left edges only: pdfplumber stretches a column's right edge over any cell merged across it
+    # (a "Jumlah" label spanning ten columns), while the left edges stay where the rules are.
     return grid.n_columns == len(bounds) and all(
-        abs(a0 - b0) <= _COLUMN_TOLERANCE and abs(a1 - b1) <= _COLUMN_TOLERANCE
-        for (a0, a1), (b0, b1) in zip(grid.column_bounds, bounds, strict=True)
+        abs(a0 - b0) <= _COLUMN_TOLERANCE for (a0, _), (b0, _) in zip(grid.column_bounds, bounds, strict=True)
     )
 
 
@@ -105,9 +137,10 @@ def _overflows(cell: Cell | None) -> bool:
     return segment.bbox[3] - last.bottom <= 1.6 * line_height + 2.0
 
 
-def _continues(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> bool:
+def _continues(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> bool:
     """Whether grid row r (at the top of a page) holds the overflow of `previous` from the page before."""
-    text_columns = [i for i, c in enumerate(order) if grid.own[r][c] is not None and grid.own[r][c].has_text]
+    own = grid.own[r]
+    text_columns = [i for i, c in enumerate(order) if c is not None and (cell := own[c]) and cell.has_text]
     if not text_columns:
         return False
     return all(_overflows(previous.cells[i]) for i in text_columns)
@@ -132,7 +165,7 @@ def _set_right_limits(grids: list[Grid]) -> None:
 def assemble(grids: Iterable[Grid]) -> Matrix | None:
     """The matrix found among `grids` (in page order), or None if no grid has the RAT header."""
     matrix: Matrix | None = None
-    order: list[int] = []  # grid column index of each canonical column
+    order: list[int | None] = []  # grid column index of each canonical column; None: the matrix lacks it
     bounds: list[tuple[float, float]] = []
     origin: dict[int, int] = {}  # id(cell) -> index of the logical row the cell starts in
     matrix_grids: list[Grid] = []
@@ -144,10 +177,11 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             if found is None:
                 continue
             names, first = found
-            order = [names.index(column) for column in COLUMNS]
+            order = [names.index(column) if column in names else None for column in COLUMNS]
             bounds = grid.column_bounds
             header_rows = _header_texts(grid, first - 1)
-            matrix = Matrix(year=year_from_header(header_rows))
+            matrix = Matrix(year=year_from_header(header_rows, names))
+            matrix.columns_found = [name for name in names if name]
         elif _same_columns(grid, bounds):
             first = _first_data_row(grid)
         else:
@@ -162,6 +196,12 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
     for grid, first in pending:
         matrix.pages.append(grid.page)
         for r in range(first, len(grid.own)):
+            total = _total_row(grid, r, order)
+            if total is not None:
+                is_subtotal, amount = total
+                if not is_subtotal:
+                    matrix.printed_total = amount
+                continue
             previous = matrix.rows[-1] if matrix.rows else None
             at_page_top = r == first and previous is not None and previous.page_last < grid.page
             if at_page_top and _continues(previous, grid, r, order):
@@ -176,8 +216,35 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
     return matrix
 
 
-def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> None:
+_TOTAL_LABEL = re.compile(
+    r"(sub)?(jumlah|total)(total|jumlah|pagu|anggaran|keseluruhan|seluruhnya|rp|rupiah)*"
+)
+_AMOUNT_COLUMNS = ("pagu", "realisasi", "sumber_pendanaan")
+
+
+def _total_row(grid: Grid, r: int, order: list[int | None]) -> tuple[bool, int | None] | None:
+    """(is a subtotal, amount) when grid row r is a total row ("Jumlah", "TOTAL PAGU"), not a data row."""
+    columns = {name: c for name, c in zip(COLUMNS, order, strict=True) if c is not None}
+    amount_columns = {columns[name] for name in _AMOUNT_COLUMNS if name in columns}
+    labels = [
+        " ".join(line.text for line in cell.lines)
+        for c, cell in enumerate(grid.own[r])
+        if cell is not None and c not in amount_columns and cell.has_text
+    ]
+    if len(labels) != 1:
+        return None
+    match = _TOTAL_LABEL.fullmatch(squeezed(labels[0]))
+    if not match:
+        return None
+    pagu = grid.own[r][columns["pagu"]]
+    amount = parse_rupiah("".join(line.text for line in pagu.lines)) if pagu is not None else None
+    return bool(match.group(1)), amount
+
+
+def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> None:
     for i, c in enumerate(order):
+        if c is None:
+            continue
         part = grid.own[r][c]
         target = previous.cells[i]
         if part is None or target is None:
@@ -188,7 +255,7 @@ def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int]) ->
     previous.page_last = grid.page
 
 
-def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[int]) -> set[str]:
+def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> set[str]:
     """A merged cell cut by the page break shows up blank at the top of the next page: keep its value.
 
     Geometry cannot tell that blank from a really empty cell, so the reading follows the matrix's logic:
@@ -200,25 +267,38 @@ def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[i
 
     Returns the columns whose reading is uncertain.
     """
-    position = {name: grid.own[r][c] for name, c in zip(COLUMNS, order, strict=True)}
+    present = sorted(
+        ((c, i, name) for i, (name, c) in enumerate(zip(COLUMNS, order, strict=True)) if c is not None),
+    )
+    position = {name: grid.own[r][c] for c, _, name in present}
 
     def has_text(name: str) -> bool:
-        cell = position[name]
+        cell = position.get(name)
         return cell is not None and cell.resolve().has_text
 
     uncertain: set[str] = set()
+    shared: set[str] = set()
     leading = True
-    for i, (name, c) in enumerate(zip(COLUMNS, order, strict=True)):
+    for c, i, name in present:  # left to right as printed
         part = grid.own[r][c]
         if part is None or part.has_text:
             leading = False
             continue
         above = previous.cells[i]
         spans_down = part.bbox[3] > grid.row_bounds[r][1] + 1.0
-        budget_continues = (name == "pagu" and has_text("target_kinerja")) or (
-            name == "sumber_pendanaan" and has_text("pagu") and above is not None and above.resolve().has_text
+        # The budget spent is merged with the budget it belongs to.
+        budget_continues = (
+            (name == "pagu" and has_text("target_kinerja"))
+            or (name == "realisasi" and "pagu" in shared)
+            or (
+                name == "sumber_pendanaan"
+                and has_text("pagu")
+                and above is not None
+                and above.resolve().has_text
+            )
         )
         if above is not None and (leading or spans_down or budget_continues):
+            shared.add(name)
             part.alias = above.resolve()
             if name == "sumber_pendanaan" and not (leading or spans_down):
                 uncertain.add(name)
@@ -227,11 +307,11 @@ def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[i
     return uncertain
 
 
-def _new_row(grid: Grid, r: int, order: list[int], origin: dict[int, int], index: int) -> MatrixRow:
+def _new_row(grid: Grid, r: int, order: list[int | None], origin: dict[int, int], index: int) -> MatrixRow:
     cells: list[Cell | None] = []
     covered: list[bool] = []
     for c in order:
-        if grid.covered_from_left[r][c]:
+        if c is None or grid.covered_from_left[r][c]:
             cells.append(None)
             covered.append(False)
             continue
