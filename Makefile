@@ -44,8 +44,9 @@ lock: $(STAMP)
 	@{ head -2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.new
 	@mv requirements.lock.new requirements.lock
 
+# The UI and the daemon, on the repo's Dagster instance (dagster_home/dagster.yaml: one refresh run at a time).
 dagster-ui: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf $(VENV) dbt/target dbt/logs warehouse/.build

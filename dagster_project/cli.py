@@ -4,11 +4,29 @@ import argparse
 import sys
 from pathlib import Path
 
+EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the warehouse)
+
 
 def _refresh(args: argparse.Namespace) -> int:
     from dagster_project.refresh import run_refresh
+    from ingest.build_lock import RefreshBusyError
 
-    outcome = run_refresh(warehouse=args.warehouse, log_level=args.log_level, force=args.force)
+    def waiting(holder: object) -> None:
+        who = holder.describe() if holder else "another refresh"
+        print(f"waiting for {who} (up to {args.wait:g} s)", file=sys.stderr, flush=True)
+
+    try:
+        outcome = run_refresh(
+            warehouse=args.warehouse,
+            log_level=args.log_level,
+            force=args.force,
+            rebuild=args.rebuild,
+            wait_seconds=args.wait,
+            on_wait=waiting,
+        )
+    except RefreshBusyError as busy:
+        print(f"error: {busy}; try again later, or wait longer with --wait SECONDS", file=sys.stderr)
+        return EX_TEMPFAIL
     print(outcome.report(), file=sys.stdout if outcome.success else sys.stderr)
     return 0 if outcome.success else 1
 
@@ -49,13 +67,9 @@ def _extract_rat(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> Path:
-    from dagster_project.settings import WAREHOUSE_ENV, warehouse_path
+    from dagster_project.settings import resolved_settings
 
-    if args.warehouse is not None:
-        import os
-
-        os.environ[WAREHOUSE_ENV] = str(args.warehouse.resolve())
-    return warehouse_path()
+    return Path(str(resolved_settings(warehouse_path=args.warehouse)["warehouse_path"]))
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -110,6 +124,18 @@ def parser() -> argparse.ArgumentParser:
     refresh.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     refresh.add_argument(
         "--force", action="store_true", help="rebuild even when no input changed since the last publish"
+    )
+    refresh.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="read every source file again instead of trusting what earlier refreshes read (implies --force)",
+    )
+    refresh.add_argument(
+        "--wait",
+        type=float,
+        default=1800,
+        metavar="SECONDS",
+        help="how long to wait for another refresh of the same warehouse before giving up (exit 75)",
     )
     refresh.set_defaults(handler=_refresh)
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import POOL, WarehouseResource
 from expectations.runner import SuiteSpec, validate_dataframe
 
 
@@ -25,6 +25,7 @@ def gx_blocking_check(
         asset=asset,
         name=f"gx_{name}",
         blocking=True,
+        pool=POOL,
         description=f"Great Expectations suites {', '.join(s.name for s in specs())} on {table}",
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:

@@ -14,7 +14,7 @@ STATUS_RUNS_SQL = """
         count(*) as assets,
         sum(rows_rejected) as rows_rejected,
         sum(checks_failed) as checks_failed
-    from main.load_log
+    from provenance.load_log
     group by run_id
     order by started desc nulls last
     limit ?
@@ -34,8 +34,14 @@ def run_query(warehouse: Path, sql: str) -> str:
         return str(relation) if relation is not None else "(no result)"
 
 
+def _ledger_table(tables: set[str]) -> str | None:
+    """The ledger as the file holds it: raw in the build file (current even after a failed run), else the
+    published copy."""
+    return next((name for name in ("raw.source_files", "provenance.source_files") if name in tables), None)
+
+
 def status_report(warehouse: Path, runs: int = 5) -> str:
-    """The last runs from load_log and the files in quarantine, as text for a person."""
+    """Last runs, source files by status, quarantined files and the RAT plans' versions, for a person."""
     build = duckdb_warehouse.build_path_for(warehouse)
     note = ""
     source = warehouse
@@ -53,15 +59,15 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
             ).fetchall()
         }
         lines = [f"Warehouse {warehouse}", note.rstrip()] if note else [f"Warehouse {warehouse}"]
-        if "main.load_log" in tables:
+        if "provenance.load_log" in tables:
             lines += [
                 "",
                 "Last runs:",
                 str(connection.execute(STATUS_RUNS_SQL, [runs]).df().to_string(index=False)),
             ]
             failed = connection.execute(
-                "select asset, status, check_summary from main.load_log"
-                " where run_id = (select run_id from main.load_log order by logged_at desc limit 1)"
+                "select asset, status, check_summary from provenance.load_log"
+                " where run_id = (select run_id from provenance.load_log order by logged_at desc limit 1)"
                 " and (status != 'succeeded' or checks_failed > 0) order by asset"
             ).fetchall()
             if failed:
@@ -72,10 +78,33 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
                 ]
         else:
             lines += ["", "No refresh recorded yet."]
-        if "raw.quarantine" in tables:
-            quarantined = connection.execute(
-                "select source_file, reason from raw.quarantine order by 1"
+        ledger = _ledger_table(tables)
+        if ledger:
+            path = "path" if ledger.startswith("raw.") else "source_file"
+            counts = connection.execute(
+                f"select source, status, count(*) from {ledger} group by all order by all"
             ).fetchall()
+            lines += ["", "Source files:"]
+            lines += [f"  {source_name}: {count} {status}" for source_name, status, count in counts]
+            flagged = connection.execute(
+                f"select {path}, status, reason from {ledger}"
+                " where status in ('quarantined', 'duplicate', 'superseded') order by status, 1"
+            ).fetchall()
+            quarantined = [(p, r) for p, status, r in flagged if status == "quarantined"]
             lines += ["", f"Quarantined files: {len(quarantined)}"]
-            lines += [f"  {reason}" for _, reason in quarantined]
+            lines += [f"  {p}: {reason}" for p, reason in quarantined]
+            lines += [
+                f"  {status}: {p}: {reason}" for p, status, reason in flagged if status != "quarantined"
+            ]
+        if "main.dim_document" in tables:
+            documents = connection.execute(
+                "select year, issuer_name, is_current, source_file, superseded_reason from main.dim_document"
+                " order by year, issuer_bps_code, version_rank"
+            ).fetchall()
+            lines += ["", "RAT plans:"]
+            lines += [
+                f"  {year} {issuer or '?'}: {file}"
+                + (" (current)" if current else f" (superseded: {reason})")
+                for year, issuer, current, file, reason in documents
+            ]
     return "\n".join(lines)

@@ -1,34 +1,40 @@
-"""Run the refresh job in-process and judge it strictly.
+"""`ntt-warehouse refresh`: one refresh at a time, the job run in-process, its outcome judged strictly.
 
-Dagster can report a run as successful when steps were skipped, and a failing check does not
-always fail the step that ran it, so success here means: the run succeeded, every asset of the
-job was materialized, and every check evaluation passed.
+Success means: every asset of the job was materialized, no step failed and every blocking check passed
+(dagster_project.run_outcome reads that from the run's event log). Settings come from the environment and
+the command line and reach the run as run config.
 """
+
+from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
-from dagster_project.settings import WAREHOUSE_ENV, refresh_inputs, warehouse_path
+from dagster_project.resources import WarehouseResource
+from dagster_project.run_outcome import RunOutcome, read_run
+from dagster_project.settings import resolved_settings
 from ingest import duckdb_warehouse
-from ingest.fingerprint import fingerprint
+from ingest.build_lock import LockHolder, refresh_lock
 
 REFRESH_JOB = "refresh_warehouse"
+DEFAULT_WAIT_SECONDS = 1800.0
 
 
 @dataclass
 class RefreshOutcome:
     warehouse: Path
     seconds: float
-    run_success: bool
     materialized: list[str] = field(default_factory=list)
     not_materialized: list[str] = field(default_factory=list)
     checks_passed: int = 0
     quarantined: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published: bool = False
     replaced: bool = False
@@ -38,12 +44,7 @@ class RefreshOutcome:
 
     @property
     def success(self) -> bool:
-        return (
-            self.run_success
-            and not self.not_materialized
-            and not self.failed_checks
-            and not self.step_failures
-        )
+        return not self.not_materialized and not self.failed_checks and not self.step_failures
 
     def report(self) -> str:
         if self.nothing_changed_since:
@@ -51,14 +52,15 @@ class RefreshOutcome:
                 f"Nothing changed since the refresh of {self.nothing_changed_since}: same data, same code "
                 f"({self.seconds:.1f} s to check). {self.warehouse} is up to date."
             )
-        quarantine = [f"  quarantined: {reason}" for reason in self.quarantined]
-        quarantine += [f"  warning: {text}" for text in self.warnings]
+        notes = [f"  quarantined: {reason}" for reason in self.quarantined]
+        notes += [f"  repaired: {text}" for text in self.repaired]
+        notes += [f"  warning: {text}" for text in self.warnings]
         if self.success:
             return "\n".join(
                 [
                     f"Refresh succeeded in {self.seconds:.1f} s: {len(self.materialized)} assets built, "
                     f"{self.checks_passed} checks passed.",
-                    *quarantine,
+                    *notes,
                     f"Published {self.warehouse}"
                     if self.replaced
                     else f"Content unchanged: {self.warehouse} was left as it was",
@@ -72,7 +74,7 @@ class RefreshOutcome:
             kept = "nothing was published; no warehouse exists yet"
         lines = [f"Refresh FAILED after {self.seconds:.1f} s: {kept}."]
         lines += [f"  check failed: {text}" for text in self.failed_checks]
-        lines += quarantine
+        lines += notes
         lines += [f"  step failed: {text}" for text in self.step_failures]
         if self.not_materialized:
             shown = ", ".join(self.not_materialized[:8])
@@ -81,115 +83,86 @@ class RefreshOutcome:
         return "\n".join(lines)
 
 
-def _key_text(key: dg.AssetKey) -> str:
-    return "/".join(key.path)
-
-
-def _check_failure_text(evaluation: dg.AssetCheckEvaluation) -> str:
-    description = evaluation.description or ""
-    return f"{evaluation.check_name} on {_key_text(evaluation.asset_key)}: {description}".rstrip(": ")
-
-
-def _quarantined_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Files the run set aside, as its quarantine assets reported them."""
-    reasons: list[str] = []
-    for event in result.get_asset_materialization_events():
-        metadata = event.materialization.metadata
-        if "reasons" in metadata:
-            reasons.extend(metadata["reasons"].value)
-    return reasons
-
-
-def _published_replaced(result: dg.ExecuteInProcessResult) -> bool:
-    for event in result.get_asset_materialization_events():
-        if event.asset_key == dg.AssetKey("published_warehouse"):
-            return bool(getattr(event.materialization.metadata.get("replaced"), "value", False))
-    return False
-
-
-def _is_error(evaluation: dg.AssetCheckEvaluation) -> bool:
-    return evaluation.severity == dg.AssetCheckSeverity.ERROR
-
-
-def outcome_of(result: dg.ExecuteInProcessResult, job: dg.JobDefinition, seconds: float) -> RefreshOutcome:
-    planned = {
-        key
-        for key in job.asset_layer.asset_graph.get_all_asset_keys()
-        if job.asset_layer.asset_graph.get(key).is_materializable
-    }
-    materialized = {event.asset_key for event in result.get_asset_materialization_events()}
-    evaluations = result.get_asset_check_evaluations()
-    failures = []
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        if error and error.cls_name == "DagsterAssetCheckFailedError":
-            continue  # the failed check itself is reported, with its reasons
-        while error is not None and error.cause is not None:  # Dagster wraps the error that matters
-            error = error.cause
-        message = error.message.strip() if error else ""
-        failures.append(f"{event.step_key}: {message.splitlines()[0] if message else 'unknown error'}")
+def outcome_of(run: RunOutcome, planned: set[str], warehouse: Path, seconds: float) -> RefreshOutcome:
+    publish = run.materializations.get("published_warehouse")
     return RefreshOutcome(
-        warehouse=warehouse_path(),
+        warehouse=warehouse,
         seconds=seconds,
-        run_success=result.success,
-        materialized=sorted(_key_text(k) for k in materialized),
-        not_materialized=sorted(_key_text(k) for k in planned - materialized),
-        checks_passed=sum(1 for e in evaluations if e.passed),
-        failed_checks=[_check_failure_text(e) for e in evaluations if not e.passed and _is_error(e)],
-        warnings=[_check_failure_text(e) for e in evaluations if not e.passed and not _is_error(e)],
-        published=dg.AssetKey("published_warehouse") in materialized,
-        replaced=_published_replaced(result),
-        quarantined=_quarantined_reasons(result),
-        step_failures=failures,
+        materialized=sorted(run.materializations),
+        not_materialized=sorted(planned - set(run.materializations)),
+        checks_passed=sum(1 for c in run.checks if c.passed),
+        failed_checks=[c.text() for c in run.failed_checks()],
+        warnings=[c.text() for c in run.warnings()],
+        published=publish is not None,
+        replaced=bool(publish and publish.metadata.get("replaced")),
+        quarantined=run.listed("quarantined_files"),
+        repaired=run.listed("repaired"),
+        step_failures=[f"{s.key}: {s.error}" for s in run.failed_steps()],
     )
 
 
-def _unchanged(started: float) -> RefreshOutcome | None:
+def _unchanged(warehouse: WarehouseResource, started: float) -> RefreshOutcome | None:
     """A finished outcome when nothing the refresh reads changed since the last publish, else None."""
-    if os.environ.get("BPS_API_KEY"):
+    if warehouse.bps_api_key.strip():
         return None  # the WebAPI may have new figures; only fetching tells
-    state = duckdb_warehouse.unchanged_since_last_publish(warehouse_path(), fingerprint(refresh_inputs())[0])
+    state = duckdb_warehouse.unchanged_since_last_publish(
+        warehouse.published_path, warehouse.input_fingerprint()[0]
+    )
     if state is None:
         return None
     return RefreshOutcome(
-        warehouse=warehouse_path(),
+        warehouse=warehouse.published_path,
         seconds=time.monotonic() - started,
-        run_success=True,
         nothing_changed_since=state["published_at"],
     )
 
 
-def _record_failed_run(instance: dg.DagsterInstance, run_id: str) -> None:
-    """A failed run never reaches the publish step, which writes load_log; write it to the build file."""
-    build = duckdb_warehouse.build_path_for(warehouse_path())
-    rows = load_log_rows(instance, run_id, {})
-    if build.exists() and not rows.empty:
-        duckdb_warehouse.append_rows(build, LOAD_LOG_TABLE, rows)
+def _planned_assets(job: dg.JobDefinition) -> set[str]:
+    graph = job.asset_layer.asset_graph
+    return {key.to_user_string() for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
 
 
 def run_refresh(
-    warehouse: Path | None = None, log_level: str = "INFO", force: bool = False
+    warehouse: Path | None = None,
+    landing_dir: Path | None = None,
+    data_dir: Path | None = None,
+    log_level: str = "INFO",
+    force: bool = False,
+    rebuild: bool = False,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    on_wait: Callable[[LockHolder | None], None] = lambda holder: None,
 ) -> RefreshOutcome:
     """Build every asset into the build file, gate it, and publish it if everything passed.
 
+    Paths not given come from the environment (NTT_WAREHOUSE, LANDING_DIR, NTT_DATA_DIR) or the defaults.
+    Waits up to `wait_seconds` for another refresh of the same warehouse (RefreshBusyError after that).
     When nothing the refresh reads has changed since the last publish, it says so and stops (unless forced).
     """
-    if warehouse is not None:
-        os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    settings = resolved_settings(warehouse_path=warehouse, landing_dir=landing_dir, data_dir=data_dir)
+    resource = WarehouseResource(**settings)
     started = time.monotonic()
-    if not force and (unchanged := _unchanged(started)):
-        return unchanged
-    from dagster_project.definitions import defs  # imported late: resources read the environment
+    with refresh_lock(
+        resource.build_path.parent, wait_seconds, on_wait=on_wait, command="ntt-warehouse refresh"
+    ):
+        if not (force or rebuild) and (unchanged := _unchanged(resource, started)):
+            return unchanged
+        from dagster_project.definitions import defs  # imported late: loading definitions takes seconds
 
-    job = defs().resolve_job_def(REFRESH_JOB)
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    with instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        job = defs().resolve_job_def(REFRESH_JOB)
+        run_config = {
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+            "resources": {"warehouse": {"config": {**settings, "rebuild_raw": rebuild}}},
+        }
+        instance = (
+            dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
         )
-        outcome = outcome_of(result, job, time.monotonic() - started)
-        if not outcome.success:
-            _record_failed_run(instance, result.run_id)
-        return outcome
+        with instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
+            run = read_run(instance, result.run_id)
+            outcome = outcome_of(
+                run, _planned_assets(job), resource.published_path, time.monotonic() - started
+            )
+            if not outcome.success and resource.build_path.exists():
+                # A failed run never reaches the publish step, which writes load_log: record it here.
+                duckdb_warehouse.append_rows(resource.build_path, LOAD_LOG_TABLE, load_log_rows(run, {}))
+            return outcome

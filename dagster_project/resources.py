@@ -1,28 +1,94 @@
-"""Resources shared by the assets."""
+"""The warehouse resource: where everything is, the build file every asset writes, one refresh at a time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
+from dagster_duckdb import DuckDBResource
+from pydantic import Field, PrivateAttr
 
+from dagster_project.settings import DEFAULTS
 from ingest import duckdb_warehouse
-from ingest.fingerprint import file_sha256
+from ingest.build_lock import refresh_lock
+from ingest.fingerprint import file_sha256, fingerprint
+from ingest.paths import REPO_ROOT
+
+# Every step of the refresh writes the one build file: the job's steps share this concurrency pool, which the
+# repo's dagster.yaml (dagster_home/) limits to one run at a time.
+POOL = "ntt_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse: assets write the build file; `publish` replaces the published file with it."""
+    """The warehouse and its inputs. Assets write the build file; `publish` replaces the published file.
 
-    path: str
+    Every run holds the warehouse's refresh lock from start to end: a second run (the schedule and the
+    landing sensor, or a person's CLI refresh) waits for the first instead of failing on DuckDB's lock.
+    """
+
+    warehouse_path: str = Field(
+        default=str(DEFAULTS["warehouse_path"]), description="The published DuckDB file (NTT_WAREHOUSE)."
+    )
+    data_dir: str = Field(
+        default=str(DEFAULTS["data_dir"]),
+        description="The bundled data, read on every refresh (NTT_DATA_DIR).",
+    )
+    landing_dir: str = Field(
+        default=str(DEFAULTS["landing_dir"]),
+        description="Where users drop new RAT PDFs and BPS downloads (LANDING_DIR).",
+    )
+    bps_api_key: str = Field(
+        default="", description="BPS WebAPI key (BPS_API_KEY); empty: saved responses are replayed."
+    )
+    bps_api_base: str = Field(
+        default=str(DEFAULTS["bps_api_base"]), description="WebAPI address (BPS_API_BASE)."
+    )
+    rebuild_raw: bool = Field(
+        default=False, description="Read every source file again instead of reusing what was read before."
+    )
+    lock_wait_seconds: float = Field(
+        default=1800, description="How long a run waits for another refresh of the same warehouse."
+    )
+    _held: ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.dagster_run is None:
+            return  # a sensor or a schedule looking at the settings, not a run writing the warehouse
+
+        def waiting(holder: object) -> None:
+            who = holder.describe() if holder else "another refresh"
+            context.log.info(f"waiting for {who}")
+
+        self._held = ExitStack()
+        self._held.enter_context(
+            refresh_lock(
+                self.build_path.parent, self.lock_wait_seconds, on_wait=waiting, command="dagster run"
+            )
+        )
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held is not None:
+            self._held.close()
 
     @property
     def published_path(self) -> Path:
-        return Path(self.path).resolve()
+        return Path(self.warehouse_path).resolve()
 
     @property
     def build_path(self) -> Path:
         return duckdb_warehouse.build_path_for(self.published_path)
+
+    @property
+    def data_folder(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def landing_folder(self) -> Path:
+        return Path(self.landing_dir).resolve()
 
     @property
     def docs_dir(self) -> Path:
@@ -34,27 +100,33 @@ class WarehouseResource(dg.ConfigurableResource):
         """Copies of the files a refresh set aside, each with a note saying why."""
         return self.published_path.parent / "quarantine"
 
-    def replace_raw_table(self, table_name: str, table: pd.DataFrame) -> int:
-        return duckdb_warehouse.replace_raw_table(self.build_path, table_name, table)
+    @property
+    def parquet_dir(self) -> Path:
+        return self.published_path.parent / "parquet"
 
-    def read_table_if_exists(self, qualified_name: str) -> pd.DataFrame | None:
-        return duckdb_warehouse.read_table_if_exists(self.build_path, qualified_name)
+    def inputs(self) -> list[Path]:
+        """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
+        code = [REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt")]
+        return [self.data_folder, self.landing_folder, *code]
+
+    def input_fingerprint(self) -> tuple[str, int]:
+        """(digest, files) of everything the refresh reads; equal digests build equal warehouses."""
+        return fingerprint(self.inputs())
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the build file (DuckDB allows one writer: this run)."""
+        self.build_path.parent.mkdir(parents=True, exist_ok=True)
+        with DuckDBResource(database=str(self.build_path)).get_connection() as connection:
+            yield connection
 
     def read_table(self, qualified_name: str) -> pd.DataFrame:
-        return duckdb_warehouse.read_table(self.build_path, qualified_name)
-
-    def replace_quarantine(self, source: str, records: pd.DataFrame) -> int:
-        return duckdb_warehouse.replace_quarantine(self.build_path, source, records)
-
-    def read_quarantine(self, source: str) -> pd.DataFrame | None:
-        return duckdb_warehouse.read_quarantine(self.build_path, source)
-
-    def append_rows(self, qualified_name: str, rows: pd.DataFrame) -> int:
-        return duckdb_warehouse.append_rows(self.build_path, qualified_name, rows)
+        with self.connection() as connection:
+            return connection.execute(f"select * from {qualified_name}").df()
 
     def row_counts(self) -> dict[str, int]:
         return duckdb_warehouse.relation_row_counts(
-            self.build_path, ("raw", "staging", "intermediate", "main")
+            self.build_path, ("raw", "staging", "intermediate", "main", "provenance")
         )
 
     def content_digest(self) -> str:
@@ -72,9 +144,5 @@ class WarehouseResource(dg.ConfigurableResource):
     def publish(self) -> Path:
         """Replace the published file with the build, then refresh the Parquet exports beside it."""
         path = duckdb_warehouse.publish(self.build_path, self.published_path)
-        duckdb_warehouse.export_parquet(self.build_path, self.parquet_dir)
+        duckdb_warehouse.export_parquet(self.published_path, self.parquet_dir)
         return path
-
-    @property
-    def parquet_dir(self) -> Path:
-        return self.published_path.parent / "parquet"

@@ -1,35 +1,57 @@
-"""Settings read from the environment, with the defaults a fresh clone needs."""
+"""The pipeline's settings: one set of values, from the environment or the command line, one way in.
+
+Definitions bind the `warehouse` resource with `dg.EnvVar` for every variable that is set, so the launchpad
+shows where each value comes from; the CLI resolves the same variables (plus its flags) and passes them as
+run config. Nothing writes `os.environ` to configure a run.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import dagster as dg
+
+from ingest.bps.webapi import API_BASE
 from ingest.duckdb_warehouse import DEFAULT_WAREHOUSE_PATH
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from ingest.paths import BUNDLED_DATA_DIR
 
 WAREHOUSE_ENV = "NTT_WAREHOUSE"
-LANDING_DIR_ENV = "LANDING_DIR"
 DATA_DIR_ENV = "NTT_DATA_DIR"
-DBT_DUCKDB_PATH_ENV = "NTT_DUCKDB_PATH"
+LANDING_DIR_ENV = "LANDING_DIR"
+API_KEY_ENV = "BPS_API_KEY"
+API_BASE_ENV = "BPS_API_BASE"
+DBT_DUCKDB_PATH_ENV = "NTT_DUCKDB_PATH"  # read by dbt/profiles.yml; the dbt asset points it at the build file
+
+DEFAULTS: dict[str, object] = {
+    "warehouse_path": str(DEFAULT_WAREHOUSE_PATH),
+    "data_dir": str(BUNDLED_DATA_DIR),
+    "landing_dir": str(BUNDLED_DATA_DIR / "landing"),
+    "bps_api_key": "",
+    "bps_api_base": API_BASE,
+}
+ENV_VARS = {
+    "warehouse_path": WAREHOUSE_ENV,
+    "data_dir": DATA_DIR_ENV,
+    "landing_dir": LANDING_DIR_ENV,
+    "bps_api_key": API_KEY_ENV,
+    "bps_api_base": API_BASE_ENV,
+}
+_PATHS = ("warehouse_path", "data_dir", "landing_dir")
 
 
-def warehouse_path() -> Path:
-    """The published warehouse file (NTT_WAREHOUSE, default warehouse/ntt_poverty.duckdb)."""
-    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE_PATH).resolve()
+def environment_bindings() -> dict[str, dg.EnvVar]:
+    """`dg.EnvVar` for every setting whose variable is set; the others keep their defaults."""
+    return {field: dg.EnvVar(name) for field, name in ENV_VARS.items() if os.environ.get(name)}
 
 
-def bundled_data_dir() -> Path:
-    """The data shipped with the repo (NTT_DATA_DIR, default data/); tests point it at a doctored copy."""
-    return Path(os.environ.get(DATA_DIR_ENV) or BUNDLED_DATA_DIR).resolve()
+def resolved_settings(**overrides: object) -> dict[str, object]:
+    """Every setting's value now: a flag given, else its environment variable, else the default.
 
-
-def landing_dir() -> Path:
-    """Where users drop new RAT PDFs and BPS downloads (LANDING_DIR, default data/landing)."""
-    return Path(os.environ.get(LANDING_DIR_ENV) or BUNDLED_DATA_DIR / "landing").resolve()
-
-
-def refresh_inputs() -> list[Path]:
-    """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
-    code = [REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt")]
-    return [bundled_data_dir(), landing_dir(), *code]
+    Paths are made absolute, so a run (and a later one comparing against it) means the same files.
+    """
+    values = {field: os.environ.get(name) or DEFAULTS[field] for field, name in ENV_VARS.items()}
+    values.update({field: value for field, value in overrides.items() if value is not None})
+    for field in _PATHS:
+        values[field] = str(Path(str(values[field])).resolve())
+    return values

@@ -42,6 +42,9 @@ class ExpectationFailure:
     description: str
     unexpected_count: int
     examples: list[str]
+    rows: list[dict] = field(default_factory=list)  # the first unexpected rows of the validated frame
+    indexes: list = field(default_factory=list)  # every unexpected row's index in the validated frame
+    column: str | None = None
 
     def message(self) -> str:
         shown = "; ".join(self.examples)
@@ -72,16 +75,19 @@ class SuiteResult:
 
 def _row_locator(frame: pd.DataFrame, index: int, column: str | None) -> str:
     row = frame.loc[index]
-    line = row.get("_source_row", row.get("row", "?"))
+    line = row.get("_source_row", row.get("row"))
     page = f" (page {row['page_first']})" if "page_first" in frame.columns else ""
-    where = f"{row.get('_source_file', '?')} row {line}{page}"
+    row_text = f" row {line}{page}" if line is not None and not pd.isna(line) else ""
+    where = f"{row.get('_source_file', '?')}{row_text}"
     if "expected" in frame.columns and "areas" in frame.columns:
         return f"{row['indicator']} {row['year']}: {row['areas']} areas, {row['expected']} expected ({where})"
     what = [
         str(row[c]) for c in ("area_name", "year", "indicator") if c in frame.columns and pd.notna(row[c])
     ]
-    value = f" = {row[column]}" if column and column in frame.columns else ""
-    return f"{where} ({' '.join(what)}{value})"
+    text = " ".join(what)
+    if column and column in frame.columns:
+        text += f" = {row[column]}" if pd.notna(row[column]) else f"{' ' if text else ''}no {column}"
+    return f"{where} ({text})" if text else where
 
 
 _contexts: dict[str, object] = {}
@@ -145,16 +151,56 @@ def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | No
         kwargs = config.kwargs
         column = kwargs.get("column")
         indexes = list(result.result.get("unexpected_index_list") or [])
-        examples = [_row_locator(frame, i, column) for i in indexes[:MAX_EXAMPLES]]
-        if not examples and result.exception_info.get("raised_exception"):
-            examples = [str(result.exception_info.get("exception_message"))]
-        count = result.result.get("unexpected_count") or len(indexes) or 1
-        failures.append(
-            ExpectationFailure(
-                expectation=config.type,
-                description=config.description or config.type,
-                unexpected_count=int(count),
-                examples=examples,
+        failure = _failure_on_rows(frame, config.type, config.description or config.type, column, indexes)
+        if not failure.examples and result.exception_info.get("raised_exception"):
+            failure = ExpectationFailure(
+                failure.expectation,
+                failure.description,
+                1,
+                [str(result.exception_info.get("exception_message"))],
+                column=column,
             )
-        )
+        elif not indexes:  # an expectation on the table as a whole (row count, ...)
+            count = int(result.result.get("unexpected_count") or 1)
+            failure = ExpectationFailure(failure.expectation, failure.description, count, [], column=column)
+        failures.append(failure)
     return SuiteResult(suite_name=suite.name, evaluated=len(validation.results), failures=failures)
+
+
+def _failure_on_rows(
+    frame: pd.DataFrame, expectation: str, description: str, column: str | None, indexes: list
+) -> ExpectationFailure:
+    return ExpectationFailure(
+        expectation=expectation,
+        description=description,
+        unexpected_count=len(indexes),
+        examples=[_row_locator(frame, i, column) for i in indexes[:MAX_EXAMPLES]],
+        rows=[frame.loc[i].to_dict() for i in indexes[:MAX_EXAMPLES]],
+        indexes=indexes,
+        column=column,
+    )
+
+
+def failures_by_file(
+    frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | None = None, file_column: str = "_source_sha256"
+) -> dict[str, list[ExpectationFailure]]:
+    """Validate `frame` (rows of many files) once and split every failure by the file of its rows.
+
+    One validation for a whole batch: Great Expectations costs the better part of a second per run, which a
+    refresh of a hundred files cannot pay per file. A failure with no rows to blame is every file's.
+    """
+    result = validate_dataframe(frame, spec, docs_dir=docs_dir)
+    by_file: dict[str, list[ExpectationFailure]] = {}
+    for failure in result.failures:
+        if not failure.indexes:
+            for file in frame[file_column].dropna().unique():
+                by_file.setdefault(str(file), []).append(failure)
+            continue
+        groups: dict[str, list] = {}
+        for index in failure.indexes:
+            groups.setdefault(str(frame.loc[index, file_column]), []).append(index)
+        for file, indexes in groups.items():
+            by_file.setdefault(file, []).append(
+                _failure_on_rows(frame, failure.expectation, failure.description, failure.column, indexes)
+            )
+    return by_file

@@ -12,7 +12,6 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,7 +21,9 @@ from ingest.fingerprint import file_sha256
 from ingest.paths import REPO_ROOT
 
 DEFAULT_WAREHOUSE_PATH = REPO_ROOT / "warehouse" / "ntt_poverty.duckdb"
-RAW_SCHEMA = "raw"
+# What analysts and BI tools see: the star schema and marts, and the provenance and data-quality tables.
+# Raw, staging, intermediate and reference tables stay in the build file.
+PUBLISHED_SCHEMAS = ("main", "provenance")
 # DuckDB 2.0 writes a storage format older readers cannot open; most BI drivers still bundle 1.x.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
@@ -44,18 +45,19 @@ def base_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]
     return [name for (name,) in rows]
 
 
-def content_digest(database: Path, schema: str = "main", skip: tuple[str, ...] = ("load_log",)) -> str:
-    """Digest of every table's rows in `schema` (bookkeeping skipped), whatever the order of the rows."""
+def content_digest(database: Path, skip: tuple[str, ...] = ("provenance.load_log",)) -> str:
+    """Digest of every published table's rows (the run log skipped), whatever the order of the rows."""
     digest = hashlib.sha256()
     with connect(database, read_only=True) as connection:
-        for table in base_tables(connection, schema):
-            if table in skip:
-                continue
-            [(rows, rows_digest)] = connection.execute(
-                f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
-                f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
-            ).fetchall()
-            digest.update(f"{table}:{rows}:{rows_digest};".encode())
+        for schema in PUBLISHED_SCHEMAS:
+            for table in base_tables(connection, schema):
+                if f"{schema}.{table}" in skip:
+                    continue
+                [(rows, rows_digest)] = connection.execute(
+                    f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
+                    f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
+                ).fetchall()
+                digest.update(f"{schema}.{table}:{rows}:{rows_digest};".encode())
     return digest.hexdigest()
 
 
@@ -95,31 +97,8 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         connection.close()
 
 
-def with_load_time(table: pd.DataFrame, loaded_at: datetime | None = None) -> pd.DataFrame:
-    """The table with a `_loaded_at` column (UTC), as every raw table carries."""
-    return table.assign(_loaded_at=loaded_at or datetime.now(UTC))
-
-
-def replace_raw_table(database: Path, table_name: str, table: pd.DataFrame) -> int:
-    """Replace raw.<table_name> in `database` with `table`; returns the row count written."""
-    with connect(database) as connection:
-        connection.execute(f"create schema if not exists {RAW_SCHEMA}")
-        connection.register("incoming", table)
-        connection.execute(f"create or replace table {RAW_SCHEMA}.{table_name} as select * from incoming")
-        connection.unregister("incoming")
-        return connection.execute(f"select count(*) from {RAW_SCHEMA}.{table_name}").fetchone()[0]
-
-
-QUARANTINE_TABLE = f"{RAW_SCHEMA}.quarantine"
-_QUARANTINE_DDL = f"""
-create table if not exists {QUARANTINE_TABLE} (
-    source varchar, source_file varchar, sha256 varchar, "row" integer,
-    check_name varchar, reason varchar, quarantined_at timestamp with time zone
-)"""
-
-
 def append_rows(database: Path, qualified_name: str, rows: pd.DataFrame) -> int:
-    """Append `rows` to a table, creating it from their shape the first time."""
+    """Append `rows` to a table, creating it (and its schema) from their shape the first time."""
     schema = qualified_name.rpartition(".")[0] or "main"
     with connect(database) as connection:
         connection.execute(f"create schema if not exists {schema}")
@@ -138,62 +117,52 @@ def relation_row_counts(database: Path, schemas: tuple[str, ...]) -> dict[str, i
             f"({', '.join('?' for _ in schemas)})",
             list(schemas),
         ).fetchall()
-        return {name: connection.execute(f"select count(*) from {name}").fetchone()[0] for (name,) in names}
+        return {
+            name: connection.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in names
+        }
 
 
-def replace_quarantine(database: Path, source: str, records: pd.DataFrame) -> int:
-    """Replace the quarantine entries of one source; other sources' entries stay."""
-    with connect(database) as connection:
-        connection.execute(f"create schema if not exists {RAW_SCHEMA}")
-        connection.execute(_QUARANTINE_DDL)
-        connection.execute(f"delete from {QUARANTINE_TABLE} where source = ?", [source])
-        if not records.empty:
-            connection.register("incoming", records.assign(source=source))
-            connection.execute(f"insert into {QUARANTINE_TABLE} by name select * from incoming")
-            connection.unregister("incoming")
-        return len(records)
-
-
-def read_quarantine(database: Path, source: str) -> pd.DataFrame | None:
-    table = read_table_if_exists(database, QUARANTINE_TABLE)
-    return None if table is None else table[table["source"] == source]
-
-
-def read_table_if_exists(database: Path, qualified_name: str) -> pd.DataFrame | None:
-    """The table, or None when the database or the table does not exist yet."""
-    if not database.exists():
-        return None
-    schema, _, table = qualified_name.rpartition(".")
-    with connect(database, read_only=True) as connection:
-        found = connection.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema or "main", table],
-        ).fetchone()[0]
-        return connection.execute(f"select * from {qualified_name}").df() if found else None
-
-
-def read_table(database: Path, qualified_name: str) -> pd.DataFrame:
-    with connect(database, read_only=True) as connection:
-        return connection.execute(f"select * from {qualified_name}").df()
-
-
-def export_parquet(database: Path, folder: Path, schema: str = "main") -> list[Path]:
-    """Every table of `schema` as a Parquet file in `folder`, each replaced atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
+def export_parquet(database: Path, folder: Path) -> list[Path]:
+    """Every published table as Parquet: `main` in `folder`, `provenance` in `folder/provenance`."""
     written = []
     with connect(database, read_only=True) as connection:
-        for table in base_tables(connection, schema):
-            partial, final = folder / f".{table}.parquet.partial", folder / f"{table}.parquet"
-            connection.execute(f"copy (select * from {schema}.{table}) to '{partial}' (format parquet)")
-            os.replace(partial, final)
-            written.append(final)
-    for stale in set(folder.glob("*.parquet")) - set(written):
+        for schema in PUBLISHED_SCHEMAS:
+            target = folder if schema == "main" else folder / schema
+            target.mkdir(parents=True, exist_ok=True)
+            for table in base_tables(connection, schema):
+                partial, final = target / f".{table}.parquet.partial", target / f"{table}.parquet"
+                connection.execute(f"copy (select * from {schema}.{table}) to '{partial}' (format parquet)")
+                os.replace(partial, final)
+                written.append(final)
+    for stale in {*folder.glob("*.parquet"), *folder.glob("*/*.parquet")} - set(written):
         stale.unlink()
     return written
 
 
+def _copy_schema(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Recreate one schema of build_db in publish_db: tables with their constraints, then views."""
+    connection.execute(f"create schema if not exists publish_db.{schema}")
+    connection.execute(f"use publish_db.{schema}")
+    tables = connection.execute(
+        "select table_name, sql from duckdb_tables() where database_name = 'build_db' and schema_name = ?"
+        " order by table_name",
+        [schema],
+    ).fetchall()
+    for table, create in tables:
+        connection.execute(create)
+        connection.execute(f"insert into publish_db.{schema}.{table} select * from build_db.{schema}.{table}")
+    views = connection.execute(
+        "select sql from duckdb_views() where database_name = 'build_db' and schema_name = ? and not internal"
+        " order by view_name",
+        [schema],
+    ).fetchall()
+    for (create,) in views:  # view SQL names its tables by schema, which now resolve inside publish_db
+        connection.execute(create)
+
+
 def publish(build_path: Path, published_path: Path) -> Path:
-    """Copy the build file into a fresh file in the readers' storage format, then rename it into place."""
+    """Copy the published schemas of the build file into a fresh file in the readers' storage format, then
+    rename it into place."""
     published_path.parent.mkdir(parents=True, exist_ok=True)
     staging_path = published_path.with_name(f".{published_path.stem}.publishing{published_path.suffix}")
     for leftover in (staging_path, staging_path.with_name(staging_path.name + ".wal")):
@@ -204,7 +173,9 @@ def publish(build_path: Path, published_path: Path) -> Path:
         connection.execute(
             f"attach '{staging_path}' as publish_db (storage_version '{PUBLISHED_STORAGE_VERSION}')"
         )
-        connection.execute("copy from database build_db to publish_db")
+        for schema in PUBLISHED_SCHEMAS:
+            _copy_schema(connection, schema)
+        connection.execute("use memory")
         connection.execute("detach publish_db")
     finally:
         connection.close()

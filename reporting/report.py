@@ -23,7 +23,7 @@ def _frames(warehouse: Path) -> dict[str, pd.DataFrame]:
         def sql(text: str) -> pd.DataFrame:
             return connection.execute(text).df()
 
-        latest_run = "(select run_id from main.load_log order by logged_at desc limit 1)"
+        latest_run = "(select run_id from provenance.load_log order by logged_at desc limit 1)"
         return {
             "profile": sql(
                 "select regency_name, bps_code, is_province, year, p0"
@@ -36,9 +36,11 @@ def _frames(warehouse: Path) -> dict[str, pd.DataFrame]:
             ),
             "quality": sql(
                 "select asset, status, rows_out, rows_rejected, checks_passed, checks_failed, check_summary"
-                f" from main.load_log where run_id = {latest_run} order by asset"
+                f" from provenance.load_log where run_id = {latest_run} order by asset"
             ),
-            "quarantine": sql("select source, source_file, reason from raw.quarantine order by source_file"),
+            "quarantine": sql(
+                "select source, source_file, reason from provenance.quarantine order by source_file"
+            ),
         }
 
 

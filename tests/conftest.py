@@ -1,15 +1,25 @@
+"""Shared test fixtures.
+
+The warehouse is built once per test session by a real refresh of the bundled data (`built_warehouse`,
+shared by every pytest-xdist worker through a lock), and every test that changes things gets its own copy of
+the built state (`warehouse`): the published file and the build folder with its ledger, so its refresh
+reads only what the test adds.
+"""
+
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingest.paths import BUNDLED_DATA_DIR
+from dagster_project.refresh import RefreshOutcome, run_refresh
+from ingest.build_lock import refresh_lock
+from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
@@ -22,6 +32,29 @@ PROVINCE_P0_FILE = Path(
 P1_2021_2022_FILE = Path("bps/bps-kabkota-p1-p2-febroherdyanto/raw_bps_tabel_dinamis_html_xls") / (
     "Index Kedalaman Kemiskinan Nasional 2021-2022.xls"
 )
+RAT_2023_PDF = BUNDLED_DATA_DIR / "rat" / "RAT_Penanggulangan_Kemiskinan_NTT_2023.pdf"
+RAT_2023_TOTAL = 164_734_762_202
+TEST_OUTPUT = REPO_ROOT / "test-output"
+
+
+P0_OF = """
+    select f.value from main.fct_poverty_indicator f
+    join main.dim_regency r using (regency_key) join main.dim_period p using (period_key)
+    join main.dim_indicator i using (indicator_key)
+    where r.bps_code = ? and p.year = ? and p.semester is null and i.indicator_code = 'P0'
+"""
+
+
+def p0_table_with_2026(area: str, value: str) -> str:
+    """The real kab/kota P0 table plus a 2026 column (2025's values, `area` set), as a newer download."""
+    lines = (BUNDLED_DATA_DIR / P0_FILE).read_text().splitlines()
+    lines[1] += ",2026"
+    out = lines[:2]
+    for line in lines[2:]:
+        cells = line.split(",")
+        cells.append(value if cells[0] == area else cells[-1])
+        out.append(",".join(cells))
+    return "\n".join(out) + "\n"
 
 
 def parse_bundled(relative: Path):
@@ -41,15 +74,96 @@ def query(database: Path, sql: str, *params: object) -> list[tuple]:
         return connection.execute(sql, list(params)).fetchall()
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def cli_env(**variables: str | Path | None) -> dict[str, str]:
+    """The environment of a CLI run: this one without the developer's warehouse settings, plus `variables`."""
+    env = {k: v for k, v in os.environ.items() if k not in {"NTT_WAREHOUSE", "NTT_DATA_DIR", "LANDING_DIR"}}
+    env.pop("DAGSTER_HOME", None)
+    env.pop("BPS_API_KEY", None)
+    env.update({k: str(v) for k, v in variables.items() if v is not None})
+    return env
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """`ntt-warehouse ARGS` in a fresh process, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "dagster_project.cli", *args],
-        env=env,
+        env=env if env is not None else cli_env(),
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
     )
+
+
+@dataclass
+class Warehouse:
+    """A warehouse of a test's own: the published file, its build folder, a landing folder, a data folder."""
+
+    published: Path
+    landing: Path
+    data_dir: Path = field(default=BUNDLED_DATA_DIR)
+
+    @property
+    def build(self) -> Path:
+        return self.published.parent / ".build" / self.published.name
+
+    def refresh(self, **options: object) -> RefreshOutcome:
+        return run_refresh(
+            warehouse=self.published,
+            landing_dir=self.landing,
+            data_dir=self.data_dir,
+            log_level=str(options.pop("log_level", "WARNING")),
+            **options,
+        )
+
+    def env(self) -> dict[str, str]:
+        return cli_env(LANDING_DIR=self.landing, NTT_DATA_DIR=self.data_dir)
+
+    def cli(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        return run_cli(*args, "--warehouse", str(self.published), env=self.env(), timeout=timeout)
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        return query(self.published, sql, *params)
+
+    def query_build(self, sql: str, *params: object) -> list[tuple]:
+        return query(self.build, sql, *params)
+
+    def sha256(self) -> str:
+        return sha256_of(self.published)
+
+    def copy_to(self, folder: Path) -> "Warehouse":
+        """The same built state in `folder`, with an empty landing folder of its own."""
+        published = folder / "warehouse" / self.published.name
+        published.parent.mkdir(parents=True)
+        shutil.copy2(self.published, published)
+        shutil.copytree(self.build.parent, published.parent / ".build")
+        landing = folder / "landing"
+        landing.mkdir()
+        return Warehouse(published, landing, self.data_dir)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The bundled data refreshed once for the session (xdist workers share it). Never change it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the session's folder, which the workers share
+    built = Warehouse(root / "built" / "warehouse" / "ntt_poverty.duckdb", root / "built" / "landing")
+    with refresh_lock(root, wait_seconds=1200, command="building the test warehouse"):
+        if not (root / "built.ok").exists():
+            shutil.rmtree(root / "built", ignore_errors=True)
+            built.landing.mkdir(parents=True)
+            outcome = built.refresh()
+            assert outcome.success, outcome.report()
+            (root / "built.ok").touch()
+    return built
+
+
+@pytest.fixture
+def warehouse(built_warehouse: Warehouse, tmp_path: Path) -> Warehouse:
+    """A private copy of the built warehouse (published file, build folder) with an empty landing folder."""
+    return built_warehouse.copy_to(tmp_path)
 
 
 @pytest.fixture
@@ -59,36 +173,3 @@ def data_copy(tmp_path: Path) -> Path:
     shutil.copytree(BUNDLED_DATA_DIR, copy, ignore=shutil.ignore_patterns("landing"))
     (copy / "landing").mkdir()
     return copy
-
-
-@pytest.fixture
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """No leakage from the developer's environment: an empty landing folder, no DAGSTER_HOME."""
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    monkeypatch.setenv("LANDING_DIR", str(landing))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.delenv("NTT_DATA_DIR", raising=False)
-    monkeypatch.delenv("NTT_WAREHOUSE", raising=False)
-    yield landing
-
-
-def refreshed_warehouse(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    """A warehouse built by a real refresh of the bundled data in a clean environment (module fixtures)."""
-    from dagster_project.refresh import run_refresh
-
-    path = tmp_path_factory.mktemp(name) / "ntt_poverty.duckdb"
-    saved = {k: os.environ.get(k) for k in ("LANDING_DIR", "NTT_DATA_DIR", "DAGSTER_HOME", "NTT_WAREHOUSE")}
-    os.environ["LANDING_DIR"] = str(tmp_path_factory.mktemp(f"{name}-landing"))
-    for key in ("NTT_DATA_DIR", "DAGSTER_HOME"):
-        os.environ.pop(key, None)
-    try:
-        outcome = run_refresh(warehouse=path, log_level="WARNING")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    assert outcome.success, outcome.report()
-    return path

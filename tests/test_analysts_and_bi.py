@@ -12,16 +12,16 @@ from dagster_project.dbt_project import dbt_project
 from ingest.paths import REPO_ROOT
 from reporting.er_diagram import star_schema_markdown
 from reporting.report import CHART_IDS
-from tests.conftest import refreshed_warehouse, run_cli
+from tests.conftest import Warehouse, run_cli
 
 MARTS = ["mart_regency_poverty_profile", "mart_budget_vs_poverty", "mart_program_convergence"]
 OUTPUT = REPO_ROOT / "test-output"
 OLD_DUCKDB = "1.4.4"
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return refreshed_warehouse(tmp_path_factory, "bi")
+@pytest.fixture
+def warehouse(built_warehouse: Warehouse) -> Path:
+    return built_warehouse.published
 
 
 def readme_queries() -> list[str]:

@@ -162,7 +162,6 @@ def test_only_the_ntt_block_of_a_national_file_is_kept(tmp_path: Path):
     assert not set(table.area_name) & {"Lombok Barat", "Ambon", "MALUKU"}
 
 
-def test_formats_have_distinct_tables_and_priorities_documented():
-    assert len({fmt.table for fmt in FORMATS}) == len(FORMATS)
-    seed = (Path(__file__).parents[1] / "dbt" / "seeds" / "bps_source_priority.csv").read_text()
-    assert all(fmt.table in seed for fmt in FORMATS) and "bps_webapi" in seed
+def test_every_layout_has_a_documented_priority():
+    seed = (Path(__file__).parents[1] / "dbt" / "seeds" / "bps_layout_priority.csv").read_text()
+    assert all(f"\n{fmt.name}," in seed for fmt in FORMATS) and "\nwebapi," in seed

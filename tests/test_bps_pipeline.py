@@ -5,128 +5,111 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.refresh import run_refresh
 from ingest.bps.formats import candidate_files, format_of
 from ingest.paths import BUNDLED_DATA_DIR
-from tests.conftest import P0_FILE, query
+from tests.conftest import P0_FILE, Warehouse, p0_table_with_2026
 
 LONG_EXPORT = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p1-p2-febroherdyanto" / "Index Kedalaman 2022-2023.csv"
 FACT = """
-    select f.value, f.source_table from main.fct_poverty_indicator f
+    select f.value, f.source_layout from main.fct_poverty_indicator f
     join main.dim_regency r using (regency_key) join main.dim_period p using (period_key)
     join main.dim_indicator i using (indicator_key)
     where r.bps_code = ? and p.year = ? and p.semester is null and i.indicator_code = ?
 """
 
 
-def _p0_with_2026(text: str, sumba_barat_2026: str) -> str:
-    """The real P0 table plus a 2026 column (2025 values; Sumba Barat set), as a newer download would be."""
-    lines = text.splitlines()
-    lines[1] += ",2026"
-    out = lines[:2]
-    for line in lines[2:]:
-        cells = line.split(",")
-        cells.append(sumba_barat_2026 if cells[0] == "Sumba Barat" else cells[-1])
-        out.append(",".join(cells))
-    return "\n".join(out) + "\n"
-
-
-def test_every_bundled_value_is_in_the_fact_once(isolated_env: Path, tmp_path: Path):
-    warehouse = tmp_path / "w" / "ntt.duckdb"
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
-    assert outcome.success, outcome.report()
+def test_every_bundled_value_is_in_the_fact_once(built_warehouse: Warehouse):
+    warehouse = built_warehouse
 
     parsed = pd.concat([format_of(p).parse(p) for p in candidate_files(BUNDLED_DATA_DIR / "bps")])
     cells = parsed.drop_duplicates(["bps_code", "year", "semester", "indicator"]).groupby("indicator").size()
     fact = dict(
-        query(
-            warehouse,
+        warehouse.query(
             """select i.indicator_code, count(*) from main.fct_poverty_indicator f
-                                    join main.dim_indicator i using (indicator_key) group by 1""",
+               join main.dim_indicator i using (indicator_key) group by 1"""
         )
     )
     assert fact == cells.to_dict()
-    assert query(warehouse, FACT, 5301, 2024, "POVERTY_LINE") == [(441428.0, "bps_single_year_table")]
-    assert query(warehouse, FACT, 5316, 2023, "P0") == [(31.78, "bps_multi_year_table")]
-    # The province table wins the province's own figures (seed bps_source_priority).
-    assert query(warehouse, FACT, 5300, 2010, "P0") == [(23.03, "bps_province_semester_table")]
-    assert any("assert_bps_sources_agree" in warning for warning in outcome.warnings)
+    assert warehouse.query(FACT, 5301, 2024, "POVERTY_LINE") == [(441428.0, "single_year_table")]
+    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "multi_year_table")]
+    # The province table wins the province's own figures (seed bps_layout_priority).
+    assert warehouse.query(FACT, 5300, 2010, "P0") == [(23.03, "province_semester_table")]
+    assert warehouse.query("select count(*) from provenance.bps_value_conflicts") == [(5,)]
 
 
-def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(isolated_env: Path, tmp_path: Path):
-    landing, warehouse = isolated_env, tmp_path / "w" / "ntt.duckdb"
+def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehouse: Warehouse):
+    landing = warehouse.landing
     newer = landing / "P0_kabkota_2026.csv"
-    newer.write_text(_p0_with_2026((BUNDLED_DATA_DIR / P0_FILE).read_text(), "25.9"))
-    first = run_refresh(warehouse=warehouse, log_level="WARNING")
+    newer.write_text(p0_table_with_2026("Sumba Barat", "25.9"))
+    first = warehouse.refresh()
     assert first.success, first.report()
-    assert query(warehouse, FACT, 5301, 2026, "P0") == [(25.9, "bps_multi_year_table")]
+    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "multi_year_table")]
 
-    newer.write_text(_p0_with_2026((BUNDLED_DATA_DIR / P0_FILE).read_text(), "25,9"))  # a comma decimal
+    newer.write_text(p0_table_with_2026("Sumba Barat", "25,9"))  # a comma decimal
     (landing / "JumlahMiskin_latin1.csv").write_bytes(
         (BUNDLED_DATA_DIR / P0_FILE).read_text().replace("Sumba Barat", "Sumba B\u00e4rat").encode("latin-1")
     )
     (landing / "notes.csv").write_text("what,is,this\n1,2,3\n")
-    second = run_refresh(warehouse=warehouse, log_level="WARNING")
+    second = warehouse.refresh()
 
     assert second.success, second.report()
-    # The published file kept its content (the bad files changed nothing); the run's record is in the build.
-    build = warehouse.parent / ".build" / warehouse.name
-    quarantine = query(
-        build, "select source, source_file, row, reason from raw.quarantine order by source_file"
+    quarantine = warehouse.query(
+        "select source, source_file, source_row, reason from provenance.quarantine order by source_file"
     )
     by_file = {Path(file).name: (source, row, reason) for source, file, row, reason in quarantine}
     assert set(by_file) == {"P0_kabkota_2026.csv", "JumlahMiskin_latin1.csv", "notes.csv"}
-    assert by_file["P0_kabkota_2026.csv"][:2] == ("bps_multi_year_table", 4)
+    assert by_file["P0_kabkota_2026.csv"][:2] == ("bps_downloads", 4)
     assert "more than the 23 year columns" in by_file["P0_kabkota_2026.csv"][2]
     assert "not UTF-8" in by_file["JumlahMiskin_latin1.csv"][2]
-    assert by_file["notes.csv"][0] == "bps_files" and "matches no BPS table layout" in by_file["notes.csv"][2]
+    assert (
+        by_file["notes.csv"][0] == "bps_downloads"
+        and "matches no BPS table layout" in by_file["notes.csv"][2]
+    )
     # The bad version did not wipe what the good one gave; the rest of the refresh went on.
-    assert query(warehouse, FACT, 5301, 2026, "P0") == [(25.9, "bps_multi_year_table")]
-    assert query(warehouse, FACT, 5316, 2023, "P0") == [(31.78, "bps_multi_year_table")]
+    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "multi_year_table")]
+    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "multi_year_table")]
     assert len(second.quarantined) == 3
 
 
-def test_a_disagreeing_source_is_reported_and_the_priority_decides(isolated_env: Path, tmp_path: Path):
-    landing, warehouse = isolated_env, tmp_path / "w" / "ntt.duckdb"
-    disagreeing = landing / "Index Kedalaman 2022-2023 (revisi).csv"
+def test_a_disagreeing_source_is_reported_and_the_priority_decides(warehouse: Warehouse):
+    disagreeing = warehouse.landing / "Index Kedalaman 2022-2023 (revisi).csv"
     shutil.copy(LONG_EXPORT, disagreeing)
     text = disagreeing.read_text(encoding="utf-8-sig")
     disagreeing.write_text(
         text.replace('2023;Tahun;3.33;"NUSA TENGGARA TIMUR"', '2023;Tahun;3.83;"NUSA TENGGARA TIMUR"')
     )
 
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
+    outcome = warehouse.refresh()
 
     assert outcome.success, outcome.report()
     assert any("assert_bps_sources_agree" in warning for warning in outcome.warnings)
-    conflict = query(
-        warehouse,
-        """select winning_value, winning_source, lowest_value, highest_value
-                                   from intermediate.int_bps__value_conflicts
-                                   where bps_code = 5300 and year = 2023 and indicator_code = 'P1'""",
+    conflict = warehouse.query(
+        """select winning_value, winning_layout, lowest_value, highest_value
+           from provenance.bps_value_conflicts
+           where bps_code = 5300 and year = 2023 and indicator_code = 'P1'"""
     )
-    assert conflict == [(3.33, "bps_tabel_dinamis", 3.33, 3.83)]
-    assert query(warehouse, FACT, 5300, 2023, "P1") == [(3.33, "bps_tabel_dinamis")]
+    assert conflict == [(3.33, "tabel_dinamis", 3.33, 3.83)]
+    assert warehouse.query(FACT, 5300, 2023, "P1") == [(3.33, "tabel_dinamis")]
 
 
-def test_webapi_is_fetched_with_a_key_saved_and_wins(isolated_env: Path, tmp_path: Path, monkeypatch):
+def test_webapi_is_fetched_with_a_key_saved_and_wins(warehouse: Warehouse, monkeypatch):
     from tests.webapi_replay import p0_response, replay_server
 
-    landing, warehouse = isolated_env, tmp_path / "w" / "ntt.duckdb"
+    landing = warehouse.landing
     with replay_server([("status", 500), ("json", p0_response(with_missing=False))]) as (base_url, script):
         monkeypatch.setenv("BPS_API_KEY", "local-test-key")
         monkeypatch.setenv("BPS_API_BASE", base_url)
-        outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
+        outcome = warehouse.refresh()
 
     assert outcome.success, outcome.report()
     saved = sorted((landing / "bps-webapi").glob("bps-webapi_d0000_v621_*.json"))
     assert len(saved) == 1  # saved before parsing; the other variables answered 404 and were skipped
     assert any("/var/619/" in path for path in script.requests)
-    # The WebAPI outranks every download (seed bps_source_priority).
-    assert query(warehouse, FACT, 5316, 2023, "P0") == [(31.78, "bps_webapi")]
-    assert query(warehouse, FACT, 5316, 2021, "P0") == [(34.27, "bps_multi_year_table")]
+    # The WebAPI outranks every download (seed bps_layout_priority).
+    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "webapi")]
+    assert warehouse.query(FACT, 5316, 2021, "P0") == [(34.27, "multi_year_table")]
 
     monkeypatch.delenv("BPS_API_KEY")
-    replay = run_refresh(warehouse=warehouse, log_level="WARNING")  # no key, no server: the saved answer
+    replay = warehouse.refresh()  # no key, no server: the saved answer
     assert replay.success, replay.report()
-    assert query(warehouse, FACT, 5316, 2023, "P0") == [(31.78, "bps_webapi")]
+    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "webapi")]

@@ -59,3 +59,21 @@ def test_every_dbt_test_is_an_asset_check():
     tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
     checks = {key.name for key in defs().resolve_asset_graph().asset_check_keys}
     assert tests - checks == set()
+
+
+def test_runs_of_the_refresh_never_overlap_under_the_daemon(tmp_path):
+    """Every step is in one pool, and the repo's instance config admits one run of a pool at a time."""
+    import shutil
+
+    from dagster_project.resources import POOL
+    from ingest.paths import REPO_ROOT
+
+    job = defs().resolve_job_def("refresh_warehouse")
+    assert {node.name: node.pool for node in job.graph.node_defs} == {
+        node.name: POOL for node in job.graph.node_defs
+    }
+    shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", tmp_path)
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        pools = instance.get_concurrency_config().pool_config
+        assert pools.default_pool_limit == 1 and pools.pool_granularity.value == "run"
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"

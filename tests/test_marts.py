@@ -10,7 +10,7 @@ from ingest.bps.formats import format_of
 from ingest.paths import BUNDLED_DATA_DIR
 from ingest.rat.extract import extract_rat
 from ingest.rat.funding import FUNDING_SOURCES
-from tests.conftest import POOR_COUNT_FILE, query, refreshed_warehouse
+from tests.conftest import POOR_COUNT_FILE, Warehouse, query
 from tests.pdf_fixtures import RAT_2023_PDF
 
 README_QUERY = """
@@ -22,9 +22,9 @@ README_QUERY = """
 """
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return refreshed_warehouse(tmp_path_factory, "marts")
+@pytest.fixture
+def warehouse(built_warehouse: Warehouse) -> Path:
+    return built_warehouse.published
 
 
 def independent_rupiah_per_poor_person() -> dict[int, float]:

@@ -1,4 +1,5 @@
-"""The refresh as data teams schedule it: bad input never published, readers never blocked, kills survived."""
+"""The refresh as data teams schedule it: bad input never published, readers never blocked, kills survived,
+one refresh at a time. Each test works on its own copy of the built warehouse."""
 
 import os
 import signal
@@ -9,82 +10,81 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.refresh import run_refresh
+from ingest.build_lock import current_holder, lock_path_for
 from ingest.paths import BUNDLED_DATA_DIR
-from tests.conftest import POOR_COUNT_FILE, query, sha256_of
+from tests.conftest import (
+    P0_OF,
+    POOR_COUNT_FILE,
+    RAT_2023_TOTAL,
+    Warehouse,
+    p0_table_with_2026,
+    query,
+    sha256_of,
+)
 from tests.pdf_fixtures import truncated_copy
-from tests.test_bps_pipeline import FACT, _p0_with_2026
+from tests.plans import render_plan
 
-P0_CSV = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p0-jumlah-visdati" / "P0_kabkota_NTT_2004-2025.csv"
-
-
-@pytest.fixture
-def published(isolated_env: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """(warehouse, landing folder) after one successful refresh."""
-    warehouse = tmp_path / "warehouse" / "ntt_poverty.duckdb"
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
-    assert outcome.success and outcome.replaced, outcome.report()
-    return warehouse, isolated_env
+TOTAL_BY_YEAR = "select year, sum(pagu) from main.fct_program_budget group by year order by year"
 
 
-def test_bad_files_are_quarantined_and_the_published_file_stays_byte_for_byte(published):
-    warehouse, landing = published
-    before = sha256_of(warehouse)
-    truncated_copy(landing / "RAT_2024_rusak.pdf")
-    (landing / "JumlahMiskin_latin1.csv").write_bytes(
+FACTS = "select md5(string_agg(cast(f as varchar), ',' order by f)) from main.fct_poverty_indicator as f"
+
+
+def test_bad_files_are_quarantined_and_change_nothing_but_the_quarantine_list(warehouse: Warehouse):
+    facts = warehouse.query(FACTS)
+    truncated_copy(warehouse.landing / "RAT_2024_rusak.pdf")
+    (warehouse.landing / "JumlahMiskin_latin1.csv").write_bytes(
         (BUNDLED_DATA_DIR / POOR_COUNT_FILE)
         .read_text()
         .replace("Sumba Barat", "Sumba B\u00e4rat")
         .encode("latin-1")
     )
 
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
+    outcome = warehouse.refresh()
 
     assert outcome.success, outcome.report()
-    assert sorted(Path(r.split(":")[0]).name for r in outcome.quarantined) == [
+    assert sorted(Path(line.split(":")[0]).name for line in outcome.quarantined) == [
         "JumlahMiskin_latin1.csv",
         "RAT_2024_rusak.pdf",
     ]
-    assert sha256_of(warehouse) == before
-    folder = warehouse.parent / "quarantine"
-    notes = sorted(p.name for p in folder.glob("*.reason.txt"))
+    # The two bad files changed nothing analysts read but the list of what was set aside.
+    assert warehouse.query("select count(*) from provenance.quarantine") == [(2,)]
+    notes = sorted(p.name for p in (warehouse.published.parent / "quarantine").glob("*.reason.txt"))
     assert len(notes) == 2 and any("RAT_2024_rusak.pdf" in n for n in notes)
-    build = warehouse.parent / ".build" / warehouse.name
-    runs = query(
-        build, "select count(distinct run_id), count(*) filter (where rows_rejected > 0) from main.load_log"
+    runs = warehouse.query_build(
+        "select count(distinct run_id), count(*) filter (where rows_rejected > 0) from provenance.load_log"
     )
     assert runs[0][0] == 2 and runs[0][1] >= 2
+    assert warehouse.query(FACTS) == facts
+    quarantined_state = warehouse.sha256()
 
-    again = run_refresh(warehouse=warehouse, log_level="WARNING")
+    again = warehouse.refresh()
     assert again.success and again.nothing_changed_since, again.report()
+    assert warehouse.sha256() == quarantined_state
 
-    truncated_copy(landing / "RAT_2024_rusak.pdf", fraction=0.5)  # changed, still broken: retried
-    retried = run_refresh(warehouse=warehouse, log_level="WARNING")
+    damaged = truncated_copy(warehouse.landing / "RAT_2024_rusak.pdf", fraction=0.5)  # changed, still broken
+    retried = warehouse.refresh()
     assert retried.success and not retried.nothing_changed_since
-    assert sha256_of(warehouse) == before
-    [(count,)] = query(
-        build, "select count(*) from raw.quarantine where source_file like '%RAT_2024_rusak.pdf'"
-    )
-    assert count == 1
+    assert warehouse.query(FACTS) == facts
+    assert warehouse.query(
+        "select sha256 from provenance.quarantine where source_file like '%RAT_2024_rusak.pdf'"
+    ) == [(sha256_of(damaged),)]
 
 
-def test_a_failing_dbt_test_stops_the_publish_and_fails_the_run(published):
-    warehouse, landing = published
-    before = sha256_of(warehouse)
+def test_a_failing_dbt_test_stops_the_publish_and_fails_the_run(warehouse: Warehouse):
+    before = warehouse.sha256()
     # Sumba Barat's poor in 2023 ten thousand higher: plausible alone (GX passes), but the 22 areas no
     # longer add up to the province, which the dbt test assert_regencies_add_up_to_the_province refuses.
     text = (BUNDLED_DATA_DIR / POOR_COUNT_FILE).read_text().replace(",37.15,", ",47.15,", 1)
-    (landing / "JumlahMiskin_revisi.csv").write_text(text)
+    (warehouse.landing / "JumlahMiskin_revisi.csv").write_text(text)
 
-    outcome = run_refresh(warehouse=warehouse, log_level="ERROR")
+    outcome = warehouse.refresh(log_level="ERROR")
 
     assert not outcome.success
     assert any("assert_regencies_add_up_to_the_province" in text for text in outcome.failed_checks)
     assert not outcome.published and "published_warehouse" in outcome.not_materialized
-    assert sha256_of(warehouse) == before
-    assert query(warehouse, FACT, 5301, 2023, "POOR_COUNT") == [(37.15, "bps_multi_year_table")]
-    build = warehouse.parent / ".build" / warehouse.name
-    failed = query(build, "select count(*) from main.load_log where status = 'failed'")
+    assert warehouse.sha256() == before
+    failed = warehouse.query_build("select count(*) from provenance.load_log where status = 'failed'")
     assert failed[0][0] >= 1
 
 
@@ -105,62 +105,140 @@ print(sorted(seen), flush=True)
 """
 
 
-def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_warehouse(published, tmp_path):
-    warehouse, landing = published
+def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_warehouse(
+    warehouse: Warehouse, tmp_path: Path
+):
     stop = tmp_path / "stop"
-    old_state = query(warehouse, READER_QUERY)
+    old_state = warehouse.query(READER_QUERY)
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(warehouse), str(stop), READER_QUERY],
+        [sys.executable, "-c", READER, str(warehouse.published), str(stop), READER_QUERY],
         stdout=subprocess.PIPE,
         text=True,
     )
     assert reader.stdout.readline().strip() == "ready"
-    (landing / "P0_2026.csv").write_text(_p0_with_2026(P0_CSV.read_text(), "25.9"))
+    (warehouse.landing / "P0_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
 
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
+    outcome = warehouse.refresh()
 
     stop.touch()
     output, _ = reader.communicate(timeout=60)
     assert reader.returncode == 0
     assert outcome.success and outcome.replaced, outcome.report()
     assert output.strip() == str(old_state)  # the reader saw the old warehouse throughout, consistently
-    assert query(warehouse, READER_QUERY) != old_state
-    assert query(warehouse, FACT, 5301, 2026, "P0") == [(25.9, "bps_multi_year_table")]
+    assert warehouse.query(READER_QUERY) != old_state
+    assert warehouse.query(P0_OF, 5301, 2026) == [(25.9,)]
 
 
-@pytest.mark.parametrize("moment", ["reading", "Running dbt command"], ids=["extracting", "dbt"])
-def test_a_killed_refresh_leaves_the_warehouse_intact_and_the_next_one_completes(published, moment):
-    warehouse, landing = published
-    before = sha256_of(warehouse)
-    (landing / "P0_2026.csv").write_text(_p0_with_2026(P0_CSV.read_text(), "25.9"))
-    refresh = subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.cli", "refresh", "--warehouse", str(warehouse)],
+def _start_refresh(warehouse: Warehouse, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dagster_project.cli",
+            "refresh",
+            "--warehouse",
+            str(warehouse.published),
+            *args,
+        ],
         stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        env=os.environ.copy(),
+        env=warehouse.env(),
     )
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        line = refresh.stderr.readline()
-        if not line or (moment in line and ("dbt" in moment or "P0_2026.csv" in line)):
-            break  # killed while reading the landed file, or while dbt builds
+
+
+def _read_until(process: subprocess.Popen, wanted: str, deadline: float = 300) -> list[str]:
+    lines = []
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        line = process.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if wanted in line:
+            return lines
+    raise AssertionError(f"never saw {wanted!r}:\n{''.join(lines)}")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["P0_2026.csv: read", "bps_downloads: writing raw tables", "Running dbt command"],
+    ids=["extracting", "writing-raw-tables", "dbt"],
+)
+def test_a_killed_refresh_leaves_the_warehouse_intact_and_the_next_one_completes(
+    warehouse: Warehouse, moment: str
+):
+    before = warehouse.sha256()
+    (warehouse.landing / "P0_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
+    refresh = _start_refresh(warehouse)
+    _read_until(refresh, moment)
     os.killpg(refresh.pid, signal.SIGKILL)  # the refresh and its dbt child, mid-work
     refresh.wait(timeout=30)
     assert refresh.returncode == -signal.SIGKILL
 
-    assert sha256_of(warehouse) == before
-    assert query(warehouse, FACT, 5301, 2026, "P0") == []
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
+    assert warehouse.sha256() == before
+    assert warehouse.query(P0_OF, 5301, 2026) == []
+    outcome = warehouse.refresh()
     assert outcome.success and outcome.replaced, outcome.report()
-    assert query(warehouse, FACT, 5301, 2026, "P0") == [(25.9, "bps_multi_year_table")]
+    assert warehouse.query(P0_OF, 5301, 2026) == [(25.9,)]
 
 
-def test_two_refreshes_in_a_row_the_second_says_nothing_changed(published):
-    warehouse, _ = published
-    before = sha256_of(warehouse)
-    outcome = run_refresh(warehouse=warehouse, log_level="WARNING")
-    assert outcome.success and outcome.nothing_changed_since
-    assert "Nothing changed" in outcome.report()
-    assert sha256_of(warehouse) == before
+def test_a_refresh_killed_while_writing_a_plans_rows_leaves_no_half_plan(warehouse: Warehouse):
+    render_plan(warehouse.landing / "RAT_NTT_2024.pdf", year=2024, signed="Kupang, Desember 2023")
+    refresh = _start_refresh(warehouse)
+    _read_until(refresh, "rat_plans: writing raw tables")
+    os.killpg(refresh.pid, signal.SIGKILL)
+    refresh.wait(timeout=30)
+
+    outcome = warehouse.refresh()
+
+    assert outcome.success, outcome.report()
+    assert warehouse.query(TOTAL_BY_YEAR) == [(2023, RAT_2023_TOTAL), (2024, RAT_2023_TOTAL)]
+    assert warehouse.query_build("select count(*) from raw.rat_matrix_rows") == [(68,)]
+
+
+def _wait_for_holder(warehouse: Warehouse, pid: int, timeout: float = 120) -> None:
+    """Until the refresh `pid` holds the warehouse's lock (an event, not a fixed sleep)."""
+    lock = lock_path_for(warehouse.build.parent)
+    stop = time.monotonic() + timeout
+    while time.monotonic() < stop:
+        holder = current_holder(lock)
+        if holder is not None and holder.pid == pid:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"refresh {pid} never took the lock")
+
+
+def test_a_second_refresh_waits_for_the_first_and_then_finds_nothing_changed(warehouse: Warehouse):
+    (warehouse.landing / "P0_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
+    first = _start_refresh(warehouse)
+    _wait_for_holder(warehouse, first.pid)
+    second = _start_refresh(warehouse)
+
+    first_out, first_err = first.communicate(timeout=600)
+    second_out, second_err = second.communicate(timeout=600)
+
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    assert "waiting for the refresh started" in second_err and f"by pid {first.pid}" in second_err
+    assert "Published" in first_out and "Nothing changed" in second_out
+    for text in (first_err, second_err):
+        assert "IOException" not in text and "Could not set lock" not in text and "Traceback" not in text
+    assert warehouse.query(P0_OF, 5301, 2026) == [(25.9,)]
+
+
+def test_a_second_refresh_that_will_not_wait_exits_75_with_one_line(warehouse: Warehouse):
+    (warehouse.landing / "P0_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
+    first = _start_refresh(warehouse)
+    _wait_for_holder(warehouse, first.pid)
+
+    impatient = warehouse.cli("refresh", "--wait", "0")
+
+    assert impatient.returncode == 75
+    [line] = impatient.stderr.strip().splitlines()
+    assert line.startswith("error: the refresh started") and f"pid {first.pid}" in line
+    assert "Traceback" not in impatient.stderr
+    first.communicate(timeout=600)
+    assert first.returncode == 0
+    assert query(warehouse.published, P0_OF, 5301, 2026) == [(25.9,)]

@@ -1,12 +1,10 @@
 """The whole job, materialized for real into temporary warehouses: extract, gate, dbt build, publish."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-from dagster_project.refresh import run_refresh
-from tests.conftest import P0_FILE, query, refreshed_warehouse, run_cli, sha256_of
+from tests.conftest import P0_FILE, Warehouse, query
 
 FACT_BY_NAME = """
     select f.value
@@ -18,9 +16,9 @@ FACT_BY_NAME = """
 """
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return refreshed_warehouse(tmp_path_factory, "published")
+@pytest.fixture
+def published(built_warehouse: Warehouse) -> Path:
+    return built_warehouse.published
 
 
 def test_refresh_publishes_real_bps_figures(published: Path):
@@ -56,13 +54,20 @@ def test_dim_period_semesters(published: Path):
     assert rows == [(1, 3, "2023 S1 (Maret)"), (2, 9, "2023 S2 (September)"), (None, None, "2023")]
 
 
-def test_raw_table_carries_provenance(published: Path):
-    [(files, missing_loaded_at)] = query(
-        published,
-        "select count(distinct _source_file), count(*) - count(_loaded_at) from raw.bps_multi_year_table",
+def test_raw_tables_carry_provenance_and_stay_in_the_build_file(built_warehouse: Warehouse):
+    [(files, missing)] = built_warehouse.query_build(
+        "select count(distinct _source_file),"
+        " 3 * count(*) - count(_loaded_at) - count(_source_sha256) - count(_source_row)"
+        " from raw.bps_downloads"
     )
-    assert files == 2
-    assert missing_loaded_at == 0
+    assert files > 20 and missing == 0
+    schemas = {
+        s
+        for (s,) in query(
+            built_warehouse.published, "select distinct table_schema from information_schema.tables"
+        )
+    }
+    assert schemas == {"main", "provenance"}  # raw, staging, intermediate and reference stay in the build
 
 
 def test_published_file_opens_in_duckdb_1x_storage_format(published: Path):
@@ -72,39 +77,32 @@ def test_published_file_opens_in_duckdb_1x_storage_format(published: Path):
     assert tags["storage_version"].startswith("v1.0.0")
 
 
-def test_bad_p0_is_stopped_by_the_gate_and_nothing_is_published(
-    published: Path, data_copy: Path, isolated_env: Path, tmp_path: Path
-):
-    warehouse = tmp_path / "warehouse" / "ntt_poverty.duckdb"
-    warehouse.parent.mkdir()
-    warehouse.write_bytes(published.read_bytes())
-    before = sha256_of(warehouse)
-
+def test_bad_p0_is_stopped_by_the_gate_and_nothing_is_published(warehouse: Warehouse, data_copy: Path):
+    before = warehouse.sha256()
     p0 = data_copy / P0_FILE
     p0.write_text(p0.read_text().replace("Sumba Barat,42.04,", "Sumba Barat,250,", 1))
+    warehouse.data_dir = data_copy
 
-    env = {**os.environ, "NTT_DATA_DIR": str(data_copy)}
-    completed = run_cli("refresh", "--warehouse", str(warehouse), "--log-level", "ERROR", env=env)
+    completed = warehouse.cli("refresh", "--log-level", "ERROR")
 
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "Refresh FAILED" in completed.stderr and "is unchanged" in completed.stderr
     assert "P0 between 0 and 100" in completed.stderr
     assert "P0_kabkota_NTT_2004-2025.csv row 4 (Sumba Barat 2004 P0 = 250.0)" in completed.stderr
     assert "not built:" in completed.stderr and "published_warehouse" in completed.stderr
-    assert sha256_of(warehouse) == before
-    assert query(warehouse, FACT_BY_NAME, "Sumba Barat", 2004, "P0") == [(42.04,)]
+    assert warehouse.sha256() == before
+    assert warehouse.query(FACT_BY_NAME, "Sumba Barat", 2004, "P0") == [(42.04,)]
 
 
-def test_gate_outcome_lists_skipped_models(data_copy: Path, isolated_env: Path, tmp_path: Path, monkeypatch):
+def test_gate_outcome_lists_skipped_models(data_copy: Path, tmp_path: Path):
     p0 = data_copy / P0_FILE
     p0.write_text(p0.read_text().replace("Sumba Barat,42.04,", "Sumba Barat,250,", 1))
-    monkeypatch.setenv("NTT_DATA_DIR", str(data_copy))
-    warehouse = tmp_path / "fresh" / "ntt_poverty.duckdb"
+    fresh = Warehouse(tmp_path / "fresh" / "ntt_poverty.duckdb", data_copy / "landing", data_copy)
 
-    outcome = run_refresh(warehouse=warehouse, log_level="ERROR")
+    outcome = fresh.refresh(log_level="ERROR")
 
     assert not outcome.success
-    assert not warehouse.exists()
-    assert "raw/bps_multi_year_table" in outcome.materialized
+    assert not fresh.published.exists()
+    assert "raw/bps_downloads" in outcome.materialized
     assert {"main/fct_poverty_indicator", "published_warehouse"} <= set(outcome.not_materialized)
-    assert any("gx_bps_multi_year_table" in text for text in outcome.failed_checks)
+    assert any("gx_bps_downloads" in text for text in outcome.failed_checks)

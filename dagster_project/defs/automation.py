@@ -1,4 +1,9 @@
-"""When refreshes run (nightly, on landing-folder changes), and what a failed run leaves behind."""
+"""When refreshes run (nightly, on landing-folder changes), and what a failed run leaves behind.
+
+Runs of the refresh job never overlap: every asset is in the `ntt_warehouse` pool, which the repo's
+dagster.yaml (dagster_home/) limits to one run at a time, so the schedule, the sensor and a launchpad run
+queue instead of colliding; and each run holds the warehouse's refresh lock, which the CLI takes too.
+"""
 
 import hashlib
 
@@ -7,11 +12,11 @@ import dagster as dg
 from dagster_project.defs.jobs import refresh_warehouse
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import WarehouseResource
-from dagster_project.settings import landing_dir
-from ingest.bps.formats import CANDIDATE_SUFFIXES
-from ingest.fingerprint import files_under
-
-WATCHED_SUFFIXES = {".pdf", *CANDIDATE_SUFFIXES}
+from dagster_project.run_outcome import read_run
+from ingest import duckdb_warehouse
+from ingest.build_lock import refresh_lock
+from ingest.fingerprint import file_sha256
+from ingest.sources import files_in
 
 nightly_refresh = dg.ScheduleDefinition(
     name="nightly_refresh",
@@ -23,13 +28,12 @@ nightly_refresh = dg.ScheduleDefinition(
 )
 
 
-def landing_fingerprint() -> str:
-    """Digest of the names and contents of the RAT PDFs and BPS downloads in the landing folder."""
+def landing_fingerprint(warehouse: WarehouseResource) -> str:
+    """Digest of the names and contents of the files in the landing folder."""
     digest = hashlib.sha256()
-    for path in files_under([landing_dir()]):
-        if path.suffix.lower() in WATCHED_SUFFIXES:
-            digest.update(str(path).encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in files_in(warehouse.landing_folder):
+        digest.update(str(path).encode())
+        digest.update(file_sha256(path).encode())
     return digest.hexdigest()
 
 
@@ -37,12 +41,14 @@ def landing_fingerprint() -> str:
     job=refresh_warehouse,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts a refresh when a new or changed PDF or BPS file appears in LANDING_DIR.",
+    description="Starts a refresh when a file appears in, changes in or leaves LANDING_DIR.",
 )
-def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-    current = landing_fingerprint()
+def landing_folder_sensor(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SensorResult | dg.SkipReason:
+    current = landing_fingerprint(warehouse)
     if current == context.cursor:
-        return dg.SkipReason("no new or changed file in the landing folder")
+        return dg.SkipReason("no new, changed or removed file in the landing folder")
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=current, tags={"trigger": "landing"})], cursor=current
     )
@@ -54,6 +60,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResul
     description="Writes a failed run's load_log rows to the build file (`ntt-warehouse status` reads them).",
 )
 def record_failed_refresh(context: dg.RunFailureSensorContext, warehouse: WarehouseResource) -> None:
-    rows = load_log_rows(context.instance, context.dagster_run.run_id, {})
+    rows = load_log_rows(read_run(context.instance, context.dagster_run.run_id), {})
     if warehouse.build_path.exists() and not rows.empty:
-        warehouse.append_rows(LOAD_LOG_TABLE, rows)
+        with refresh_lock(warehouse.build_path.parent, wait_seconds=600, command="record failed run"):
+            duckdb_warehouse.append_rows(warehouse.build_path, LOAD_LOG_TABLE, rows)

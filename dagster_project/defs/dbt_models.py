@@ -1,21 +1,40 @@
-"""Every dbt model is an asset and every dbt test an asset check."""
+"""Every dbt model is an asset and every dbt test an asset check, grouped by the folder the model is in."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project.dbt_project import dbt_project
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import POOL, WarehouseResource
 from dagster_project.settings import DBT_DUCKDB_PATH_ENV
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+class FolderGroups(DagsterDbtTranslator):
+    """Groups named after the dbt folders (staging, intermediate, marts, provenance); seeds: `reference`."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest.get("nodes", {}).get(unique_id)
+        if node is None:
+            return spec
+        group = node["fqn"][1] if node["resource_type"] == "model" else "reference"
+        return spec.replace_attributes(group_name=group)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=FolderGroups(),
+    pool=POOL,
+)
 def ntt_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
-    # dbt runs as a subprocess that inherits this environment; the profile reads its path from it.
+    # dbt runs as a subprocess that inherits this environment; its profile reads the database path from it.
     os.environ[DBT_DUCKDB_PATH_ENV] = str(warehouse.build_path)
     yield from dbt.cli(["build"], context=context).stream()

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from dagster_project.defs.publish import published_warehouse
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import POOL, WarehouseResource
 from ingest.paths import display_path
 from reporting.report import build_report
 
@@ -12,6 +12,7 @@ from reporting.report import build_report
     deps=[published_warehouse],
     group_name="publish",
     kinds={"html"},
+    pool=POOL,
     description="warehouse/report/index.html: poverty and budget charts, and the last run's data quality.",
 )
 def warehouse_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

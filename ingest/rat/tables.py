@@ -1,99 +1,107 @@
-"""RAT extraction results as raw tables, merged with what an earlier refresh already loaded."""
+"""A RAT plan as the loader stores it: a row in raw.rat_documents, its matrix rows in raw.rat_matrix_rows."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 
-from ingest.incremental import QUARANTINE_COLUMNS
-from ingest.paths import display_path
-from ingest.rat.batch import BatchResult
-from ingest.rat.extract import RatDocument, RatRow
+from ingest.rat.extract import RatDocument, RatRow, extract_rat
 
 DOCUMENTS_TABLE = "rat_documents"
 ROWS_TABLE = "rat_matrix_rows"
-QUARANTINE_SOURCE = "rat_documents"  # its entries in the shared raw.quarantine table
 
-_INTEGER_COLUMNS = {"row", "budget_line", "year", "page_first", "page_last", "pagu_rupiah"}
+_INTEGER_COLUMNS = {
+    "row",
+    "budget_line",
+    "year",
+    "page_first",
+    "page_last",
+    "pagu_rupiah",
+    "realisasi_rupiah",
+}
+_FLOAT_COLUMNS = {"target_value", "ocr_confidence"}
+_BOOLEAN_COLUMNS = {"ocr"}
+
+
+def _row_dtype(name: str) -> str:
+    if name in _INTEGER_COLUMNS:
+        return "Int64"
+    if name in _FLOAT_COLUMNS:
+        return "Float64"
+    return "boolean" if name in _BOOLEAN_COLUMNS else "string"
+
+
+# The loader names every row after its file (`_source_file`, `_source_sha256`): the extractor's own
+# `source_file` would name whichever copy of a duplicated document happened to be read.
+_EXTRACTOR_PROVENANCE = {"source_file", "source_sha256"}
 ROW_DTYPES = {
-    item.name: "Int64"
-    if item.name in _INTEGER_COLUMNS
-    else "Float64"
-    if item.name == "target_value"
-    else "string"
+    item.name: _row_dtype(item.name)
     for item in dataclasses.fields(RatRow)
+    if item.name not in _EXTRACTOR_PROVENANCE
 }
 DOCUMENT_DTYPES = {
-    "sha256": "string",
-    "source_file": "string",
+    "title": "string",
+    "issuer_bps_code": "Int64",
+    "issuer_name": "string",
+    "issuer_source": "string",
     "year": "Int64",
+    "year_source": "string",
+    "revision_marker": "string",
+    "printed_date": "datetime64[s]",
+    "printed_total": "Int64",
     "page_count": "Int64",
     "matrix_page_first": "Int64",
     "matrix_page_last": "Int64",
     "row_count": "Int64",
     "budget_line_count": "Int64",
     "budget_total": "Int64",
+    "columns_found": "string",
+    "ocr": "boolean",
 }
 
 
 def _typed(records: list[dict], dtypes: dict[str, str]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records, columns=list(dtypes))
-    return frame.astype(dtypes)
+    return pd.DataFrame.from_records(records, columns=list(dtypes)).astype(dtypes)
 
 
-def documents_frame(documents: list[RatDocument], loaded_at: datetime) -> pd.DataFrame:
-    records = [
-        {
-            "sha256": d.sha256,
-            "source_file": display_path(d.path),
-            "year": d.year,
-            "page_count": d.page_count,
-            "matrix_page_first": d.matrix_pages[0],
-            "matrix_page_last": d.matrix_pages[-1],
-            "row_count": len(d.rows),
-            "budget_line_count": len({r.budget_line for r in d.rows if r.budget_line is not None}),
-            "budget_total": d.budget_total,
-        }
-        for d in documents
-    ]
-    return _typed(records, DOCUMENT_DTYPES).assign(
-        _source_file=lambda f: f["source_file"], _loaded_at=loaded_at
-    )
+def document_record(document: RatDocument) -> dict[str, object]:
+    return {
+        "title": document.title,
+        "issuer_bps_code": document.issuer_bps_code,
+        "issuer_name": document.issuer_name,
+        "issuer_source": document.issuer_source,
+        "year": document.year,
+        "year_source": document.year_source,
+        "revision_marker": document.revision_marker,
+        "printed_date": pd.Timestamp(document.printed_date) if document.printed_date else None,
+        "printed_total": document.printed_total,
+        "page_count": document.page_count,
+        "matrix_page_first": document.matrix_pages[0],
+        "matrix_page_last": document.matrix_pages[-1],
+        "row_count": len(document.rows),
+        "budget_line_count": len({r.budget_line for r in document.rows if r.budget_line is not None}),
+        "budget_total": document.budget_total,
+        "columns_found": " ".join(document.columns_found),
+        "ocr": bool(getattr(document, "ocr", False)),
+    }
 
 
-def rows_frame(documents: list[RatDocument], loaded_at: datetime) -> pd.DataFrame:
-    records = [record for d in documents for record in d.records()]
-    return _typed(records, ROW_DTYPES).assign(_source_file=lambda f: f["source_file"], _loaded_at=loaded_at)
+def rat_plan_tables(document: RatDocument) -> dict[str, pd.DataFrame]:
+    records = [{k: v for k, v in r.items() if k not in _EXTRACTOR_PROVENANCE} for r in document.records()]
+    rows = _typed(records, ROW_DTYPES)
+    return {
+        DOCUMENTS_TABLE: _typed([document_record(document)], DOCUMENT_DTYPES),
+        ROWS_TABLE: rows.assign(_source_row=rows["row"]),
+    }
 
 
-def quarantine_frame(result: BatchResult, quarantined_at: datetime) -> pd.DataFrame:
-    records = [
-        {
-            "source": QUARANTINE_SOURCE,
-            "source_file": display_path(r.path),
-            "sha256": r.sha256,
-            "row": None,
-            "check_name": r.kind,
-            "reason": r.reason,
-            "quarantined_at": quarantined_at,
-        }
-        for r in result.rejected
-    ]
-    return pd.DataFrame.from_records(records, columns=QUARANTINE_COLUMNS)
+def read_rat_plan(path: Path) -> dict[str, pd.DataFrame]:
+    """The raw tables of one RAT PDF; raises RatDocumentError (a SourceFileError) when it cannot be read."""
+    return rat_plan_tables(extract_rat(path))
 
 
-def kept(previous: pd.DataFrame | None, present_hashes: set[str], hash_column: str) -> pd.DataFrame | None:
-    """Rows of an earlier load whose document is still present, unchanged."""
-    if previous is None or previous.empty:
-        return None
-    return previous[previous[hash_column].isin(present_hashes)]
-
-
-def merged(previous: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
-    if previous is None or previous.empty:
-        return new
-    if new.empty:
-        return previous.reset_index(drop=True)
-    return pd.concat([previous, new.astype(previous.dtypes.to_dict(), errors="ignore")], ignore_index=True)
+def empty_rat_tables() -> dict[str, pd.DataFrame]:
+    rows = _typed([], ROW_DTYPES)
+    return {DOCUMENTS_TABLE: _typed([], DOCUMENT_DTYPES), ROWS_TABLE: rows.assign(_source_row=rows["row"])}

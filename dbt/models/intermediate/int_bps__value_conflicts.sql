@@ -10,8 +10,8 @@ with cells as (
         min(value) as lowest_value,
         max(value) as highest_value,
         max(case when source_rank = 1 then value end) as winning_value,
-        max(case when source_rank = 1 then source_table end) as winning_source,
-        string_agg(source_table || ' ' || value, '; ' order by source_rank) as values_by_source
+        max(case when source_rank = 1 then layout end) as winning_layout,
+        string_agg(layout || ' ' || value, '; ' order by source_rank) as values_by_layout
     from {{ ref('int_bps__poverty_values') }}
     group by 1, 2, 3, 4
 )

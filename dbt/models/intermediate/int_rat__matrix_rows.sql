@@ -13,6 +13,8 @@ with matrix_rows as (
         coalesce(nullif(indikator_program, ''), nullif(indikator_kegiatan, ''), nullif(indikator_sasaran, ''))
             as indicator_text
     from {{ ref('stg_rat__matrix_rows') }}
+    -- Facts and marts count the current version of each plan only; dim_document lists every version.
+    where document_sha256 in (select document_sha256 from {{ ref('int_rat__document_versions') }} where is_current)
 )
 
 select

@@ -3,7 +3,7 @@ select
     {{ surrogate_key(['year', 'semester']) }} as period_key,
     {{ surrogate_key(['indicator_code']) }} as indicator_key,
     value,
-    source_table,
+    layout as source_layout,
     source_file,
     source_row,
     count(*) over (partition by bps_code, year, semester, indicator_code) as source_count

@@ -1,1 +1,1 @@
-{{ stage_bps_long_table('bps_webapi') }}
+{{ stage_bps_observations('bps_webapi') }}

@@ -1,7 +1,7 @@
 {#- Every BPS raw table has the same long shape; staging renames and types it the same way. -#}
-{% macro stage_bps_long_table(table_name) -%}
+{% macro stage_bps_observations(table_name) -%}
 select
-    '{{ table_name }}' as source_table,
+    layout,
     cast(bps_code as integer) as bps_code,
     area_name,
     cast(year as integer) as year,
@@ -12,7 +12,6 @@ select
     _source_file as source_file,
     cast(_source_row as integer) as source_row,
     _source_sha256 as source_sha256,
-    _origin as origin,
     _loaded_at as loaded_at
-from {{ source('raw', table_name) }}
+from {{ source('bps', table_name) }}
 {%- endmacro %}

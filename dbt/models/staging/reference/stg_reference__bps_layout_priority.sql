@@ -1,5 +1,5 @@
 select
-    source_table,
+    layout,
     cast(priority as integer) as priority,
     description
-from {{ ref('bps_source_priority') }}
+from {{ ref('bps_layout_priority') }}

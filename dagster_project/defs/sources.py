@@ -1,0 +1,198 @@
+"""One asset per source, each loaded by the one loader (ingest.loader) into its raw tables and the ledger.
+
+Whole-table Great Expectations suites on the BPS tables are blocking checks; RAT plans pass a gate of their
+own, per document, inside the load (a failing plan is quarantined, the rest publishes).
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import partial
+
+import dagster as dg
+
+from dagster_project.gx_checks import gx_blocking_check
+from dagster_project.resources import POOL, WarehouseResource
+from expectations.raw_bps import raw_bps_suites
+from expectations.raw_rat import rat_plan_problems
+from ingest.bps.webapi import POVERTY_VARIABLES, BpsWebApiClient, WebApiError, WebApiRequest
+from ingest.ledger import LEDGER_TABLE
+from ingest.loader import FileCheck, LoadResult, Source, load_source
+from ingest.paths import display_path
+from ingest.quarantine_folder import copy_to_quarantine_folder
+from ingest.sources import (
+    BPS_DOWNLOADS,
+    BPS_WEBAPI,
+    RAT_PLANS,
+    UNRECOGNISED,
+    WEBAPI_FOLDER,
+    discover,
+    reader_version,
+)
+
+
+def load(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    source: Source,
+    check: FileCheck | None = None,
+) -> LoadResult:
+    """Load every file of `source` present now; log what happened to each file a person must know about."""
+    files = discover(warehouse.data_folder, warehouse.landing_folder)[source.name]
+    with warehouse.connection() as connection:
+        result = load_source(
+            connection,
+            source,
+            files,
+            reader_version=reader_version(source.name),
+            now=datetime.now(UTC),
+            check=check,
+            rebuild=warehouse.rebuild_raw,
+            log=context.log.info,
+        )
+    copy_to_quarantine_folder(result.quarantine, warehouse.quarantine_dir)
+    for line in result.repaired:
+        context.log.warning(f"{source.name}: {line}")
+    for line in result.quarantine_lines():
+        context.log.warning(f"quarantined {line}")
+    return result
+
+
+def load_metadata(result: LoadResult) -> dict[str, object]:
+    """What the asset reports: counts by status, and the lines the refresh summary prints."""
+    present = result.present()
+    return {
+        **result.summary(),
+        "quarantined_files": dg.MetadataValue.json(result.quarantine_lines()),
+        "repaired": dg.MetadataValue.json(result.repaired),
+        "source_hashes": dg.MetadataValue.json(sorted({r.sha256 for r in present if r.rows_sha256})),
+    }
+
+
+@dg.asset(
+    key=["raw", "bps_downloads"],
+    group_name="bps",
+    kinds={"python", "duckdb"},
+    pool=POOL,
+    description="BPS table downloads (CSV, XLSX, 'tabel dinamis' .xls), bundled and landed: one row a value.",
+)
+def bps_downloads(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata=load_metadata(load(context, warehouse, BPS_DOWNLOADS)))
+
+
+def fetch_webapi_responses(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> list[str]:
+    """Fetch the kab/kota poverty variables and save each raw response in the landing folder."""
+    client = BpsWebApiClient(
+        warehouse.bps_api_key.strip(),
+        save_dir=warehouse.landing_folder / WEBAPI_FOLDER,
+        base_url=warehouse.bps_api_base,
+        log=context.log.warning,
+    )
+    failures = []
+    for variable in POVERTY_VARIABLES:
+        try:
+            saved = client.fetch(WebApiRequest(domain="0000", variable=variable))
+            context.log.info(f"saved {display_path(saved)}")
+        except WebApiError as error:
+            failures.append(str(error))
+            context.log.warning(f"{error}; the last saved response is used instead")
+    return failures
+
+
+@dg.asset(
+    key=["raw", "bps_webapi"],
+    group_name="bps",
+    kinds={"python", "duckdb"},
+    pool=POOL,
+    description=(
+        "BPS WebAPI kab/kota poverty variables. With BPS_API_KEY set, fresh responses are fetched (the "
+        "client retries with backoff) and saved under the landing folder first; the newest saved response of "
+        "each variable is loaded, so a failed fetch falls back to the last good one."
+    ),
+)
+def bps_webapi(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    fetching = bool(warehouse.bps_api_key.strip())
+    failures = fetch_webapi_responses(context, warehouse) if fetching else []
+    if not fetching:
+        context.log.info("BPS_API_KEY is not set: the saved WebAPI responses are replayed")
+    result = load(context, warehouse, BPS_WEBAPI)
+    metadata = {"mode": "fetched" if fetching else "replayed", "fetch_failures": len(failures)}
+    return dg.MaterializeResult(metadata={**load_metadata(result), **metadata})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "rat_documents"], description="RAT plans loaded: one row per document content."),
+        dg.AssetSpec(
+            ["raw", "rat_matrix_rows"], description="RAT matrix rows, one per logical row, with provenance."
+        ),
+    ],
+    group_name="rat",
+    pool=POOL,
+    can_subset=False,
+)
+def rat_plans(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    result = load(
+        context, warehouse, RAT_PLANS, check=partial(rat_plan_problems, docs_dir=warehouse.docs_dir)
+    )
+    metadata = load_metadata(result)
+    yield dg.MaterializeResult(asset_key=["raw", "rat_matrix_rows"], metadata=metadata)
+    yield dg.MaterializeResult(
+        asset_key=["raw", "rat_documents"], metadata={"documents": result.table_rows.get("rat_documents", 0)}
+    )
+
+
+SOURCE_ASSETS = [bps_downloads, bps_webapi, rat_plans]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["raw", "source_files"],
+            deps=[key for assets in SOURCE_ASSETS for key in assets.keys],
+            description="The ledger: one row per source file, its content, status, why, and its rows.",
+        ),
+        dg.AssetSpec(
+            ["raw", "source_file_history"],
+            deps=[key for assets in SOURCE_ASSETS for key in assets.keys],
+            description="Every change of a source file's content or status.",
+        ),
+        dg.AssetSpec(
+            ["raw", "quarantine"],
+            deps=[key for assets in SOURCE_ASSETS for key in assets.keys],
+            description="The problems of the files that cannot be published now, one row per problem.",
+        ),
+    ],
+    group_name="sources",
+    pool=POOL,
+    can_subset=False,
+)
+def source_ledger(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """After every source has loaded: record the landed files no source reads, and sum the ledger up."""
+    result = load(context, warehouse, UNRECOGNISED)
+    with warehouse.connection() as connection:
+        counts = connection.execute(
+            f"select source, status, count(*) from {LEDGER_TABLE} group by all order by all"
+        ).fetchall()
+    by_status: dict[str, dict[str, int]] = {}
+    for source, status, count in counts:
+        by_status.setdefault(source, {})[status] = count
+    yield dg.MaterializeResult(
+        asset_key=["raw", "source_files"],
+        metadata={
+            "files_by_source_and_status": dg.MetadataValue.json(by_status),
+            "quarantined_files": dg.MetadataValue.json(result.quarantine_lines()),
+            "rows_rejected": result.count("quarantined"),
+        },
+    )
+    yield dg.MaterializeResult(asset_key=["raw", "source_file_history"])
+    yield dg.MaterializeResult(asset_key=["raw", "quarantine"])
+
+
+GX_CHECKS = [
+    gx_blocking_check(dg.AssetKey(["raw", table]), f"raw.{table}", raw_bps_suites(table))
+    for table in ("bps_downloads", "bps_webapi")
+]

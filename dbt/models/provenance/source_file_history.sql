@@ -1,0 +1,1 @@
+select * from {{ ref('stg_ingest__source_file_history') }}

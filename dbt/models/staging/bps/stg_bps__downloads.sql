@@ -1,0 +1,1 @@
+{{ stage_bps_observations('bps_downloads') }}

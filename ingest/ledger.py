@@ -1,0 +1,174 @@
+"""The ledger of source files: what every file of every source is, was, and contributes.
+
+`raw.source_files` has one row per source and path: the file's current content (SHA-256, size), when the
+path and its current content were first seen, its status, why, and which content's rows are published for it
+(`rows_sha256`: the current content, or the last good one when the current content cannot be read).
+`raw.source_file_history` keeps every change of a file's content or status, so a file's story can be told.
+`raw.quarantine` lists the problems of the files that cannot be published now, one row per problem.
+
+The loader writes all three, with the raw rows, in one transaction per source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+LEDGER_TABLE = "raw.source_files"
+HISTORY_TABLE = "raw.source_file_history"
+QUARANTINE_TABLE = "raw.quarantine"
+
+LOADED, UNCHANGED, QUARANTINED = "loaded", "unchanged", "quarantined"
+SUPERSEDED, DUPLICATE, REMOVED = "superseded", "duplicate", "removed"
+STATUSES = (LOADED, UNCHANGED, QUARANTINED, SUPERSEDED, DUPLICATE, REMOVED)
+
+_DDL = [
+    "create schema if not exists raw",
+    f"""create table if not exists {LEDGER_TABLE} (
+        source varchar not null,
+        path varchar not null,
+        origin varchar,
+        sha256 varchar,
+        size_bytes bigint,
+        first_seen timestamp with time zone,
+        content_since timestamp with time zone,
+        last_seen timestamp with time zone,
+        status varchar not null,
+        reason varchar,
+        rows bigint,
+        rows_sha256 varchar,
+        duplicate_of varchar,
+        reader_version varchar,
+        primary key (source, path)
+    )""",
+    f"""create table if not exists {HISTORY_TABLE} (
+        changed_at timestamp with time zone,
+        source varchar,
+        path varchar,
+        sha256 varchar,
+        status varchar,
+        reason varchar,
+        rows bigint
+    )""",
+    f"""create table if not exists {QUARANTINE_TABLE} (
+        source varchar,
+        source_file varchar,
+        sha256 varchar,
+        "row" integer,
+        page integer,
+        check_name varchar,
+        reason varchar,
+        quarantined_at timestamp with time zone
+    )""",
+]
+
+
+@dataclass
+class FileRecord:
+    """One row of the ledger."""
+
+    source: str
+    path: str
+    origin: str
+    sha256: str | None
+    size_bytes: int | None
+    first_seen: datetime
+    content_since: datetime
+    last_seen: datetime
+    status: str
+    reason: str | None
+    rows: int | None
+    rows_sha256: str | None
+    duplicate_of: str | None
+    reader_version: str
+
+    @property
+    def is_present(self) -> bool:
+        return self.status != REMOVED
+
+
+@dataclass(frozen=True)
+class QuarantineRecord:
+    source: str
+    source_file: str
+    sha256: str
+    row: int | None
+    page: int | None
+    check_name: str
+    reason: str
+    quarantined_at: datetime
+
+
+def ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    for statement in _DDL:
+        connection.execute(statement)
+
+
+def _none_if_missing(value: object) -> object:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+
+
+def file_records(connection: duckdb.DuckDBPyConnection, source: str) -> dict[str, FileRecord]:
+    """The ledger rows of one source, by path."""
+    names = [f.name for f in fields(FileRecord)]
+    rows = connection.execute(
+        f"select {', '.join(names)} from {LEDGER_TABLE} where source = ?", [source]
+    ).fetchall()
+    return {row[1]: FileRecord(*(_none_if_missing(v) for v in row)) for row in rows}
+
+
+def quarantine_records(connection: duckdb.DuckDBPyConnection, source: str) -> list[QuarantineRecord]:
+    names = [f.name for f in fields(QuarantineRecord)]
+    columns = ", ".join('"row"' if n == "row" else n for n in names)
+    rows = connection.execute(
+        f"select {columns} from {QUARANTINE_TABLE} where source = ?", [source]
+    ).fetchall()
+    return [QuarantineRecord(*(_none_if_missing(v) for v in row)) for row in rows]
+
+
+def write_source_state(
+    connection: duckdb.DuckDBPyConnection,
+    source: str,
+    records: list[FileRecord],
+    quarantine: list[QuarantineRecord],
+    previous: dict[str, FileRecord],
+    changed_at: datetime,
+) -> None:
+    """Replace one source's ledger and quarantine rows; append a history row for every file that changed.
+
+    Runs inside the caller's transaction.
+    """
+    connection.execute(f"delete from {LEDGER_TABLE} where source = ?", [source])
+    if records:
+        _insert(connection, LEDGER_TABLE, pd.DataFrame([asdict(r) for r in records]))
+    connection.execute(f"delete from {QUARANTINE_TABLE} where source = ?", [source])
+    if quarantine:
+        _insert(connection, QUARANTINE_TABLE, pd.DataFrame([asdict(q) for q in quarantine]))
+    changes = [
+        {
+            "changed_at": changed_at,
+            "source": r.source,
+            "path": r.path,
+            "sha256": r.sha256,
+            "status": r.status,
+            "reason": r.reason,
+            "rows": r.rows,
+        }
+        for r in records
+        if r.path not in previous
+        or (previous[r.path].sha256, previous[r.path].status, previous[r.path].rows_sha256)
+        != (r.sha256, r.status, r.rows_sha256)
+    ]
+    if changes:
+        _insert(connection, HISTORY_TABLE, pd.DataFrame(changes))
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    connection.register("ledger_incoming", frame)
+    try:
+        connection.execute(f"insert into {table} by name select * from ledger_incoming")
+    finally:
+        connection.unregister("ledger_incoming")
