@@ -52,6 +52,11 @@ def parse_value(text: str, path: Path, line: int, decimal_comma: bool = False) -
     raise SourceFileError(path, problem, row=line)
 
 
+def _scaled(value: float, scale: float) -> float:
+    # Divide rather than multiply by 0.001, so 45550 people are 45.55 thousand, not 45.550000000000004.
+    return value / round(1 / scale) if 0 < scale < 1 else value * scale
+
+
 class ObservationTable:
     """Collects the values of one file, refusing a second value for the same area and period."""
 
@@ -97,7 +102,7 @@ class ObservationTable:
                 semester,
                 area_type,
                 indicator.indicator,
-                value * indicator.scale,
+                _scaled(value, indicator.scale),
                 indicator.unit,
                 self.layout,
                 self.source_file,

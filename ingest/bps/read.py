@@ -89,7 +89,9 @@ def looks_like_bps_table(path: Path) -> bool:
         return head.startswith(b"PK")
     if suffix in {".xls", ".html", ".htm"}:
         return _is_html(head) or head.startswith(b"\xd0\xcf\x11\xe0")
-    return True
+    from ingest.releases.extreme_poverty import looks_like_poverty_release_table
+
+    return not looks_like_poverty_release_table(path)
 
 
 def read_bps_table(path: Path) -> pd.DataFrame:
