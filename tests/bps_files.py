@@ -42,8 +42,8 @@ P2_KABKOTA_2024 = (
     / "(P2) Menurut Kabupaten_Kota"
     / ("Indeks Keparahan Kemiskinan (P2) Menurut Kabupaten_Kota, 2024.csv")
 )
-GK_KABKOTA_2004 = (
-    ARDWIND / "Garis Kemiskinan Menurut Kabupaten_Kota" / "Garis Kemiskinan Menurut Kabupaten_Kota, 2004.csv"
+GK_KABKOTA_2005 = (
+    ARDWIND / "Garis Kemiskinan Menurut Kabupaten_Kota" / "Garis Kemiskinan Menurut Kabupaten_Kota, 2005.csv"
 )
 P0_MULTI_YEAR = BPS_DIR / "bps-kabkota-p0-jumlah-visdati" / "P0_kabkota_NTT_2004-2025.csv"
 POOR_COUNT_MULTI_YEAR = (
@@ -72,13 +72,11 @@ TABEL_DINAMIS_P1_2021 = (
     / ("Index Kedalaman Kemiskinan Nasional 2021-2022.xls")
 )
 LONG_EXPORT = BPS_DIR / "bps-kabkota-p1-p2-febroherdyanto" / "Index Kedalaman 2022-2023.csv"
-# A real download with a broken row: kept out of data/bps (see data/bps/README.md), used by the tests.
-SHIFTED_ROW_2018 = (
-    Path(__file__).parent
-    / "fixtures"
-    / "bps"
-    / ("Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2018.csv")
-)
+# Real downloads with an impossible value: kept out of data/bps (see data/bps/README.md), used by the tests.
+FAULTY = Path(__file__).parent / "fixtures" / "bps"
+SHIFTED_ROW_2018 = FAULTY / "Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2018.csv"
+GK_102_RUPIAH_2004 = FAULTY / "Garis Kemiskinan Menurut Kabupaten_Kota, 2004.csv"  # Jember: 102
+P1_117_2004 = FAULTY / "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten_Kota, 2004.csv"  # Sorong: 117.7
 
 
 def bundled_files() -> list[Path]:

@@ -13,7 +13,8 @@ from ingest.paths import display_path
 from ingest.regions import area_by_code, load_bps_areas, load_regencies
 from tests.bps_files import (
     BPS_DIR,
-    GK_KABKOTA_2004,
+    GK_102_RUPIAH_2004,
+    GK_KABKOTA_2005,
     GK_ONE_YEAR_2024,
     GK_PROVINCE_2024,
     LONG_EXPORT,
@@ -21,6 +22,7 @@ from tests.bps_files import (
     P0_MULTI_YEAR,
     P0_PROVINCE_2022,
     P0_PROVINCE_RECONSTRUCTION,
+    P1_117_2004,
     P1_PROVINCE_2015,
     P2_KABKOTA_2024,
     POOR_COUNT_MULTI_YEAR,
@@ -46,6 +48,10 @@ NOT_BUNDLED = {
     "bps-provinsi-semester-akbaralqahri/Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2018.csv": (
         "its Indonesia row is shifted (P0 March = 25674.58): kept as a fault case in tests/fixtures/bps/"
     ),
+    "bps-webtable-exports-ardwind/Garis Kemiskinan Menurut Kabupaten_Kota/"
+    "Garis Kemiskinan Menurut Kabupaten_Kota, 2004.csv": "Jember's poverty line is 102 rupiah: a fault case",
+    "bps-webtable-exports-ardwind/(P1) Menurut Kabupaten_Kota/"
+    "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten_Kota, 2004.csv": "Sorong's P1 is 117.7: a fault case",
 }
 
 
@@ -78,15 +84,15 @@ def test_every_shared_file_is_bundled_byte_for_byte_or_excluded_with_a_reason():
         elif not bundled.exists() or _sha(bundled) != _sha(shared):
             unaccounted.append(relative)
     assert unaccounted == []
-    assert _sha(SHIFTED_ROW_2018) == _sha(
-        SHARED_BPS / "bps-provinsi-semester-akbaralqahri" / SHIFTED_ROW_2018.name
-    )
+    for fixture in (SHIFTED_ROW_2018, GK_102_RUPIAH_2004, P1_117_2004):
+        [shared] = SHARED_BPS.rglob(fixture.name)
+        assert _sha(fixture) == _sha(shared)
 
 
 def test_each_layout_reads_its_files():
     layouts = all_observations().groupby("layout")._source_file.nunique().to_dict()
     assert layouts == {
-        "area_by_year": 76 + 15 + 2,  # the national web exports, the poverty line files, the NTT extract
+        "area_by_year": 74 + 15 + 2,  # the national web exports, the poverty line files, the NTT extract
         "province_daerah_semester": 58 + 2,
         "province_semester_columns": 5,
         "tabel_dinamis": 5,
@@ -162,8 +168,8 @@ def test_kabkota_tables_of_the_whole_country():
     assert p0[p0.area_level == "province"].bps_code.nunique() == 34  # the four new Papua provinces: '-'
     p2 = read_bps_table(P2_KABKOTA_2024)
     assert value(p2, 5300, 2024, "P2") == 0.85 and value(p2, 5302, 2024, "P2") == 2.18
-    gk = read_bps_table(GK_KABKOTA_2004)
-    assert value(gk, 5300, 2004, "POVERTY_LINE") == 102695 and value(gk, 5303, 2004, "POVERTY_LINE") == 96416
+    gk = read_bps_table(GK_KABKOTA_2005)
+    assert value(gk, 5300, 2005, "POVERTY_LINE") == 98263 and value(gk, 3509, 2005, "POVERTY_LINE") == 110798
 
 
 def test_names_that_repeat_across_provinces_get_their_own_codes():
