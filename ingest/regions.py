@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ingest.paths import BUNDLED_DATA_DIR, REGENCY_REFERENCE_CSV
@@ -54,6 +54,7 @@ def normalized_area_name(name: str) -> str:
     return _KABUPATEN_PREFIX.sub("", collapsed)
 
 
+@lru_cache(maxsize=8192)
 def area_key(name: str) -> str:
     """The letters of a name without 'Kab.'/'Kabupaten': 'S I A K', 'Siak' and 'Kab. Siak' are one key.
 

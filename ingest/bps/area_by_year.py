@@ -18,7 +18,7 @@ import pandas as pd
 
 from ingest.bps.areas import AreaPlacer
 from ingest.bps.grid import Verdict, data_rows
-from ingest.bps.header import TITLE, YEARS, header_block, mismatch
+from ingest.bps.header import TITLE, YEARS, mismatch
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import indicator_from_title, is_year
@@ -29,7 +29,7 @@ EXPECTED = [TITLE, YEARS]
 
 
 def recognise(grid: Grid) -> Verdict:
-    block = header_block(grid.rows)
+    block = grid.header
     score, problem = mismatch(block, EXPECTED, grid.lines)
     if problem is None and block.first_data_row >= len(grid.rows):
         problem = "no data rows (an area name followed by numbers) under the header"
@@ -40,7 +40,7 @@ def parse(grid: Grid, path: Path) -> pd.DataFrame:
     verdict = recognise(grid)
     if verdict.problem:
         raise SourceFileError(path, f"not an area-by-year BPS table: {verdict.problem}")
-    block = header_block(grid.rows)
+    block = grid.header
     indicator = indicator_from_title(block.title())
     year_row = block.row_of(YEARS).cells
     years = {i: int(cell) for i, cell in enumerate(year_row) if i > 0 and is_year(cell)}

@@ -113,5 +113,10 @@ class ObservationTable:
     def frame(self) -> pd.DataFrame:
         if not self.records:
             raise SourceFileError(self.path, "the table holds no values (every cell is '-' or empty)")
-        table = pd.DataFrame.from_records(self.records, columns=OBSERVATION_COLUMNS)
-        return table.astype(OBSERVATION_DTYPES)
+        columns = zip(*self.records, strict=True)
+        return pd.DataFrame(
+            {
+                name: pd.array(list(values), dtype=dtype)
+                for (name, dtype), values in zip(OBSERVATION_DTYPES.items(), columns, strict=True)
+            }
+        )

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ingest.bps.areas import AreaPlacer
 from ingest.bps.grid import Verdict, data_rows
-from ingest.bps.header import DAERAH, PERIODS, TITLE, YEARS, header_block, mismatch, spanning
+from ingest.bps.header import DAERAH, PERIODS, TITLE, YEARS, mismatch, spanning
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import area_type_of, indicator_from_title, is_year, semester_of
@@ -31,7 +31,7 @@ EXPECTED = [TITLE, DAERAH, YEARS, PERIODS]
 
 
 def recognise(grid: Grid) -> Verdict:
-    block = header_block(grid.rows)
+    block = grid.header
     score, problem = mismatch(block, EXPECTED, grid.lines)
     if problem is None and block.first_data_row >= len(grid.rows):
         problem = "no data rows (a province name followed by numbers) under the header"
@@ -42,7 +42,7 @@ def parse(grid: Grid, path: Path) -> pd.DataFrame:
     verdict = recognise(grid)
     if verdict.problem:
         raise SourceFileError(path, f"not a BPS table by province, daerah and semester: {verdict.problem}")
-    block = header_block(grid.rows)
+    block = grid.header
     indicator = indicator_from_title(block.title())
     daerah, years, periods = (block.row_of(kind) for kind in (DAERAH, YEARS, PERIODS))
     columns = []

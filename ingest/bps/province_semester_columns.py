@@ -19,7 +19,7 @@ import pandas as pd
 
 from ingest.bps.areas import AreaPlacer
 from ingest.bps.grid import Verdict, data_rows
-from ingest.bps.header import TITLE, header_block
+from ingest.bps.header import TITLE
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import IndicatorTitle, indicator_from_title, semester_of
@@ -43,7 +43,7 @@ def _column_problem(cell: str) -> str | None:
 
 
 def recognise(grid: Grid) -> Verdict:
-    block = header_block(grid.rows)
+    block = grid.header
     headers = _column_headers(grid)
     if not headers or [row.kind for row in block.meaningful()] != [TITLE] or block.first_data_row != 1:
         found = len(block.meaningful())

@@ -10,9 +10,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.errors import SourceFileError
+
+if TYPE_CHECKING:
+    from ingest.bps.header import HeaderBlock
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,13 @@ class Grid:
     rows: list[list[str]]
     lines: list[int]  # the 1-based line (CSV) or row (XLSX) each row starts on
     decimal_comma: bool = False  # values written "20,05" (Indonesian-locale Excel)
+
+    @cached_property
+    def header(self) -> HeaderBlock:
+        """The classified header rows, worked out once for every layout that looks at this grid."""
+        from ingest.bps.header import header_block
+
+        return header_block(self.rows)
 
 
 def read_text(path: Path) -> str:

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -22,44 +23,31 @@ LAYOUT = "tabel_dinamis"
 _TABLES = ("tableLeftBottom", "tableRightUp", "tableRightBottom")
 
 
-class _TableCollector(HTMLParser):
-    """Rows of cell texts of the tables whose id we want, however deeply nested."""
+_ROW = re.compile(r"<tr\b", re.I)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.I)
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: dict[str, list[list[str]]] = {name: [] for name in _TABLES}
-        self._stack: list[str | None] = []
-        self._cell: list[str] | None = None
-        self._span = 1
 
-    @property
-    def _current(self) -> str | None:
-        return next((name for name in reversed(self._stack) if name), None)
+def _table_rows(text: str, table_id: str) -> list[list[str]]:
+    """Rows of cell texts of the table with that id; a cell spanning columns stands over each of them.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            table_id = dict(attrs).get("id")
-            self._stack.append(table_id if table_id in _TABLES else None)
-        elif tag == "tr" and self._current:
-            self.tables[self._current].append([])
-        elif tag in ("td", "th") and self._current:
-            self._cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self._span = int(span) if span.isdigit() else 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table" and self._stack:
-            self._stack.pop()
-        elif tag in ("td", "th") and self._cell is not None and self._current:
-            rows = self.tables[self._current]
-            if rows:
-                # A cell spanning several columns stands over each of them (the year over its rounds).
-                rows[-1].extend([" ".join("".join(self._cell).split())] * self._span)
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+    BPS generates these three tables flat (no table inside them), so a table ends at its first </table>.
+    """
+    start = text.find(f'id="{table_id}"')
+    if start < 0:
+        return []
+    end = text.lower().find("</table", start)
+    body = text[start : end if end >= 0 else len(text)]
+    rows = []
+    for chunk in _ROW.split(body)[1:]:
+        cells = []
+        for match in _CELL.finditer(chunk):
+            content = " ".join(html.unescape(_TAG.sub(" ", match.group(3))).split())
+            span = _COLSPAN.search(match.group(2))
+            cells.extend([content] * (int(span.group(1)) if span else 1))
+        rows.append(cells)
+    return rows
 
 
 def matches_text(text: str) -> bool:
@@ -70,11 +58,9 @@ def parse(path: Path) -> pd.DataFrame:
     text = read_text(path)
     if not matches_text(text):
         raise SourceFileError(path, "not a BPS 'tabel dinamis' export (no tableLeftBottom/tableRightUp)")
-    collector = _TableCollector()
-    collector.feed(text)
-    regions = [row[0] if row else "" for row in collector.tables["tableLeftBottom"]]
-    header = [row for row in collector.tables["tableRightUp"] if row]
-    values = collector.tables["tableRightBottom"]
+    regions = [row[0] if row else "" for row in _table_rows(text, "tableLeftBottom")]
+    header = [row for row in _table_rows(text, "tableRightUp") if row]
+    values = _table_rows(text, "tableRightBottom")
     if len(header) < 2 or not header[0]:
         raise SourceFileError(path, "the header table has no title and year rows")
     title = header[0][0]
