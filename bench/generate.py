@@ -18,7 +18,8 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4, LEGAL
 from reportlab.platypus.doctemplate import LayoutError
 
-from ingest.bps.formats import candidate_files, format_of
+from ingest.bps import read_bps_table
+from ingest.bps.formats import candidate_files
 from ingest.paths import BUNDLED_DATA_DIR
 from ingest.regions import load_regencies
 from tests.rat_gold import GOLD_DIR
@@ -46,8 +47,9 @@ FONTS = ["Helvetica", "Times-Roman", "Courier"]
 def _real_ntt_values() -> dict[tuple[int, int, str], float]:
     values = {}
     for path in candidate_files(BUNDLED_DATA_DIR / "bps"):
-        table = format_of(path).parse(path)
-        for row in table[table.semester.isna()].itertuples():
+        table = read_bps_table(path)
+        ntt = table[(table.province_bps_code == 5300) & (table.area_type == "total")]
+        for row in ntt[ntt.semester.isna()].itertuples():
             values.setdefault((int(row.bps_code), int(row.year), row.indicator), row.value)
     return values
 

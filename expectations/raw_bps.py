@@ -1,34 +1,48 @@
-"""Expectations for raw BPS long tables (one row per area x year x period x indicator)."""
+"""Expectations for the raw BPS observation table (ingest.bps.OBSERVATION_COLUMNS) and the release figures.
+
+One row is one value: an area (Indonesia, a province, a kab/kota) x year x survey round x area type x
+indicator, traced to its file and row. The bounds hold for every area of Indonesia since 2004 and are
+narrow enough to catch a unit mistake or a broken cell (a P0 of 250, a poverty line of 102 rupiah).
+"""
 
 from collections.abc import Callable
 
 import pandas as pd
 
 from expectations.runner import SuiteSpec, gx
-from ingest.regions import PROVINCE_BPS_CODE, load_regencies
+from ingest.bps import LAYOUTS
+from ingest.regions import PROVINCE_BPS_CODE, load_bps_areas, load_regencies
 
 gxe = gx.expectations
 
-# Plausible bounds and the unit each indicator must carry: wide enough for any NTT area since 2004,
-# narrow enough to catch a unit mistake (rupiah for thousands, a percent of 250).
+RUPIAH = "rupiah per capita per month"
+# indicator -> (low, high, unit). Observed 2004-2025: P1 up to 24.8 and P2 up to 11.6 (Papua kab/kota),
+# poverty lines from 76,763 (2005) to 1,377,464 rupiah, Indonesia's number poor up to 28,593 thousand.
 INDICATORS: dict[str, tuple[float, float, str]] = {
     "P0": (0, 100, "percent"),
-    "POOR_COUNT": (0, 5000, "thousand people"),  # the whole province has about 1,150
-    "P1": (0, 30, "index"),
-    "P2": (0, 15, "index"),
-    "POVERTY_LINE": (50_000, 2_000_000, "rupiah per capita per month"),
+    "POOR_COUNT": (0, 50_000, "thousand people"),
+    "P1": (0, 50, "index"),
+    "P2": (0, 30, "index"),
+    "POVERTY_LINE": (50_000, 3_000_000, RUPIAH),
+    "POVERTY_LINE_FOOD": (20_000, 3_000_000, RUPIAH),
+    "POVERTY_LINE_NONFOOD": (10_000, 3_000_000, RUPIAH),
+    "P0_EXTREME": (0, 100, "percent"),
+    "POOR_EXTREME_COUNT": (0, 50_000, "thousand people"),
 }
-for _base in ("P0", "POOR_COUNT"):
-    for _area in ("URBAN", "RURAL"):
-        INDICATORS[f"{_base}_{_area}"] = INDICATORS[_base]
+RELEASE_INDICATORS: dict[str, tuple[float, float, str]] = {
+    "P0_EXTREME": INDICATORS["P0_EXTREME"],
+    "POOR_EXTREME_COUNT": INDICATORS["POOR_EXTREME_COUNT"],
+    "POOR_EXTREME_HOUSEHOLDS": (0, 20_000_000, "households"),
+}
 
 # BPS publishes a new regency's figures a year or two after the law that creates it (Malaka: 2013 -> 2015).
 FIRST_DATA_LAG_YEARS = 2
+_CELL = ["bps_code", "year", "semester", "area_type", "indicator"]
 
 
-def _row_expectations() -> list:
+def _per_indicator(indicators: dict[str, tuple[float, float, str]]) -> list:
     expectations = []
-    for indicator, (low, high, unit) in INDICATORS.items():
+    for indicator, (low, high, unit) in indicators.items():
         condition = f'indicator=="{indicator}"'
         expectations += [
             gxe.ExpectColumnValuesToBeBetween(
@@ -49,40 +63,91 @@ def _row_expectations() -> list:
         ]
     return [
         *expectations,
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="bps_code", description="every area name maps to an NTT BPS code (regency reference)"
-        ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="indicator", value_set=sorted(INDICATORS), description="indicator is a known BPS indicator"
+            column="indicator", value_set=sorted(indicators), description="indicator is a known indicator"
         ),
-        gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=["_source_file", "bps_code", "year", "semester", "indicator"],
-            description="no duplicate regency-year per indicator within a file",
+        gxe.ExpectColumnValuesToNotBeNull(column="value", description="every row holds a value"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="year", min_value=1990, max_value=2100, description="year is a year"
         ),
         gxe.ExpectColumnValuesToNotBeNull(
             column="_source_file", description="every row names its source file"
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="_source_row", description="every row names its source row"),
+    ]
+
+
+def _row_expectations() -> list:
+    codes = sorted(area.bps_code for area in load_bps_areas())
+    return [
+        *_per_indicator(INDICATORS),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="bps_code", description="every area name maps to a BPS code (area reference)"
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="bps_code", value_set=codes, description="every code is in the BPS area reference"
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="area_level",
+            value_set=["country", "province", "kabkota"],
+            description="area level is country, province or kab/kota",
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="province_bps_code",
+            row_condition='area_level!="country"',
+            condition_parser="pandas",
+            description="every province and kab/kota names its province",
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="area_type",
+            value_set=["total", "urban", "rural"],
+            description="area type is total, urban or rural",
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="semester",
+            value_set=[1, 2],
+            description="semester is 1 (March), 2 (September) or null (annual)",
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="layout", value_set=sorted(LAYOUTS), description="a known layout"
+        ),
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["_source_file", *_CELL],
+            description="no duplicate area x year x round x area type x indicator within a file",
         ),
     ]
 
 
 def expected_areas(year: int) -> int:
+    """How many NTT kab/kota BPS gives figures for in `year` (those formed at least two years before)."""
     return sum(1 for r in load_regencies() if r.formed_year + FIRST_DATA_LAG_YEARS <= year)
 
 
 def completeness(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator and year the source covers regencies for: how many it has, how many existed."""
-    regencies = frame[frame["bps_code"] != PROVINCE_BPS_CODE]
-    if regencies.empty:
-        return pd.DataFrame(columns=["indicator", "year", "areas", "expected", "_source_file", "_source_row"])
-    grouped = regencies.groupby(["indicator", "year"], as_index=False).agg(
-        areas=("bps_code", "nunique"),
-        _source_file=("_source_file", "min"),
-        _source_row=("_source_row", "min"),
-    )
-    return grouped.assign(expected=grouped["year"].map(expected_areas))
+    """Per file, indicator and period giving NTT kab/kota figures: how many it has, how many existed."""
+    columns = [
+        "_source_file",
+        "indicator",
+        "year",
+        "semester",
+        "area_type",
+        "areas",
+        "expected",
+        "_source_row",
+    ]
+    ntt = frame[(frame["area_level"] == "kabkota") & (frame["province_bps_code"] == PROVINCE_BPS_CODE)]
+    if ntt.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = ntt.groupby(
+        ["_source_file", "indicator", "year", "semester", "area_type"], as_index=False, dropna=False
+    ).agg(areas=("bps_code", "nunique"), _source_row=("_source_row", "min"))
+    grouped = grouped.assign(expected=grouped["year"].map(lambda year: expected_areas(int(year))))
+    return grouped[columns].reset_index(drop=True)
 
 
 def raw_bps_suites(name: str) -> Callable[[], list[SuiteSpec]]:
+    """The suites of a raw table of BPS observations: every row, then NTT's completeness per file."""
+
     def suites() -> list[SuiteSpec]:
         return [
             SuiteSpec(name=name, expectations=_row_expectations()),
@@ -98,6 +163,35 @@ def raw_bps_suites(name: str) -> Callable[[], list[SuiteSpec]]:
                     )
                 ],
             ),
+        ]
+
+    return suites
+
+
+def raw_poverty_release_suites(name: str) -> Callable[[], list[SuiteSpec]]:
+    """The suite of the extreme-poverty release figures (ingest.releases.extreme_poverty.RELEASE_COLUMNS)."""
+
+    def suites() -> list[SuiteSpec]:
+        return [
+            SuiteSpec(
+                name=name,
+                expectations=[
+                    *_per_indicator(RELEASE_INDICATORS),
+                    gxe.ExpectColumnValuesToNotBeNull(
+                        column="bps_code",
+                        row_condition='area_level!="kabkota_group"',
+                        condition_parser="pandas",
+                        description="every area but a group of areas has a BPS code",
+                    ),
+                    gxe.ExpectColumnValuesToNotBeNull(
+                        column="producer", description="every figure names who produced it"
+                    ),
+                    gxe.ExpectCompoundColumnsToBeUnique(
+                        column_list=["_source_file", "_source_row", "indicator"],
+                        description="one figure per row of the file",
+                    ),
+                ],
+            )
         ]
 
     return suites

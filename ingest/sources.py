@@ -14,36 +14,42 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.bps import empty_long_table
-from ingest.bps.formats import CANDIDATE_SUFFIXES, format_of
+from ingest.bps import empty_observations, looks_like_bps_table, read_bps_table
 from ingest.bps.webapi import parse_response
 from ingest.errors import SourceFileError
 from ingest.fingerprint import fingerprint
 from ingest.loader import BUNDLED, LANDED, Reading, Source, SourceFile
 from ingest.paths import REPO_ROOT
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE, empty_rat_tables, read_rat_plan
+from ingest.releases.extreme_poverty import (
+    RELEASE_COLUMNS,
+    RELEASE_DTYPES,
+    looks_like_poverty_release_table,
+    read_poverty_release_table,
+)
 
 BPS_DOWNLOADS_TABLE = "bps_downloads"
 BPS_WEBAPI_TABLE = "bps_webapi"
+POVERTY_RELEASES_TABLE = "poverty_releases"
 WEBAPI_FOLDER = "bps-webapi"  # where fetched responses are saved, under the landing folder
 _SAVED_RESPONSE = re.compile(r"^bps-webapi_d(?P<domain>\d+)_v(?P<var>\d+)_(?P<stamp>\d{8}T\d{6}Z)\.json$")
 _DOCUMENTATION = {".md", ".txt", ".rst"}  # README.md and SOURCE.md beside the data are not data
 
 
 def read_bps_download(path: Path) -> Reading:
-    fmt = format_of(path)
-    if fmt is None:
-        raise SourceFileError(path, "matches no BPS table layout we know (see data/bps/BPS_FORMATS.md)")
-    return {BPS_DOWNLOADS_TABLE: fmt.parse(path).assign(layout=fmt.name)}
-
-
-def _empty_bps(table: str) -> Reading:
-    empty = empty_long_table().drop(columns=["_origin", "_source_sha256", "_loaded_at"])
-    return {table: empty.assign(layout=pd.Series(dtype="string"))}
+    return {BPS_DOWNLOADS_TABLE: read_bps_table(path)}
 
 
 def read_saved_webapi_response(path: Path) -> Reading:
-    return {BPS_WEBAPI_TABLE: parse_response(path).assign(layout="webapi")}
+    return {BPS_WEBAPI_TABLE: parse_response(path)}
+
+
+def read_poverty_releases(path: Path) -> Reading:
+    return {POVERTY_RELEASES_TABLE: read_poverty_release_table(path)}
+
+
+def _empty_releases() -> Reading:
+    return {POVERTY_RELEASES_TABLE: pd.DataFrame(columns=RELEASE_COLUMNS).astype(RELEASE_DTYPES)}
 
 
 def saved_response_version(path: Path) -> tuple[str, str] | None:
@@ -60,13 +66,16 @@ def read_unrecognised(path: Path) -> Reading:
     )
 
 
+# One value per row of a file, year, survey round, area type and indicator.
+_OBSERVATION_KEY = ("_source_row", "bps_code", "year", "semester", "area_type", "indicator")
+
 BPS_WEBAPI = Source(
     name="bps_webapi",
     tables=(BPS_WEBAPI_TABLE,),
     claims=lambda path: _SAVED_RESPONSE.match(path.name) is not None,
     read=read_saved_webapi_response,
-    empty=lambda: _empty_bps(BPS_WEBAPI_TABLE),
-    keys={BPS_WEBAPI_TABLE: ("_source_row", "year", "semester", "indicator")},
+    empty=lambda: {BPS_WEBAPI_TABLE: empty_observations()},
+    keys={BPS_WEBAPI_TABLE: _OBSERVATION_KEY},
     version_of=saved_response_version,
 )
 RAT_PLANS = Source(
@@ -78,27 +87,42 @@ RAT_PLANS = Source(
     keys={DOCUMENTS_TABLE: (), ROWS_TABLE: ("row",)},
     parallel=True,
 )
+POVERTY_RELEASES = Source(
+    name="poverty_releases",
+    tables=(POVERTY_RELEASES_TABLE,),
+    claims=looks_like_poverty_release_table,
+    read=read_poverty_releases,
+    empty=_empty_releases,
+    keys={POVERTY_RELEASES_TABLE: ("_source_row", "indicator")},
+)
 BPS_DOWNLOADS = Source(
     name="bps_downloads",
     tables=(BPS_DOWNLOADS_TABLE,),
-    claims=lambda path: path.suffix.lower() in CANDIDATE_SUFFIXES,
+    claims=looks_like_bps_table,
     read=read_bps_download,
-    empty=lambda: _empty_bps(BPS_DOWNLOADS_TABLE),
-    keys={BPS_DOWNLOADS_TABLE: ("_source_row", "year", "semester", "indicator")},
+    empty=lambda: {BPS_DOWNLOADS_TABLE: empty_observations()},
+    keys={BPS_DOWNLOADS_TABLE: _OBSERVATION_KEY},
 )
 UNRECOGNISED = Source(
     name="unrecognised", tables=(), claims=lambda path: True, read=read_unrecognised, empty=dict
 )
 
 # Routing order: the most specific claim first; UNRECOGNISED takes whatever is left.
-SOURCES: tuple[Source, ...] = (BPS_WEBAPI, RAT_PLANS, BPS_DOWNLOADS, UNRECOGNISED)
-# Where each source's bundled files live under the data folder.
-BUNDLED_FOLDERS = ("bps", "rat")
+SOURCES: tuple[Source, ...] = (BPS_WEBAPI, RAT_PLANS, POVERTY_RELEASES, BPS_DOWNLOADS, UNRECOGNISED)
+# Where the bundled files live under the data folder.
+BUNDLED_FOLDERS = ("bps", "rat", "releases")
 
 # What a source's readings depend on besides the file: a change here re-reads every file of the source.
 _READER_CODE = {
     "bps_webapi": ("ingest/bps", "ingest/regions.py", "ingest/sources.py", "data/reference"),
     "bps_downloads": ("ingest/bps", "ingest/regions.py", "ingest/sources.py", "data/reference"),
+    "poverty_releases": (
+        "ingest/releases",
+        "ingest/bps",
+        "ingest/regions.py",
+        "ingest/sources.py",
+        "data/reference",
+    ),
     "rat_plans": (
         "ingest/rat",
         "ingest/regions.py",

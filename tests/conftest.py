@@ -58,11 +58,10 @@ def p0_table_with_2026(area: str, value: str) -> str:
 
 
 def parse_bundled(relative: Path):
-    """The long table of one bundled BPS file, parsed by the layout its content shows."""
-    from ingest.bps.formats import format_of
+    """The observations of one bundled BPS file, read by the layout its structure shows."""
+    from ingest.bps import read_bps_table
 
-    path = BUNDLED_DATA_DIR / relative
-    return format_of(path).parse(path)
+    return read_bps_table(BUNDLED_DATA_DIR / relative)
 
 
 def sha256_of(path: Path) -> str:

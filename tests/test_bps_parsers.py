@@ -1,4 +1,4 @@
-"""Every BPS layout on the real bundled files: figures straight from them, counts per indicator and year."""
+"""The NTT figures of every bundled table: counts per indicator and year, and the independent panel."""
 
 import csv
 from pathlib import Path
@@ -6,68 +6,56 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest.bps import multi_year
-from ingest.bps.formats import FORMATS, candidate_files, format_of
+from ingest.bps import LAYOUTS, read_bps_table
 from ingest.bps.reading import read_rows
 from ingest.errors import SourceFileError
-from ingest.paths import BUNDLED_DATA_DIR
-from tests.conftest import (
-    P0_FILE,
-    P1_2021_2022_FILE,
-    POOR_COUNT_FILE,
-    POVERTY_LINE_2024_FILE,
-    PROVINCE_P0_FILE,
-    parse_bundled,
+from tests.bps_files import (
+    BPS_DIR,
+    GK_ONE_YEAR_2024,
+    P0_MULTI_YEAR,
+    P0_PROVINCE_RECONSTRUCTION,
+    POOR_COUNT_MULTI_YEAR,
+    TABEL_DINAMIS_P1_2021,
+    all_observations,
+    value,
+    write_xlsx,
 )
 
 PANEL = Path(__file__).parent / "fixtures" / "ntt_kabkota_poverty_long.csv"
 PANEL_INDICATORS = {"P0_persen": "P0", "jumlah_miskin_ribu_jiwa": "POOR_COUNT", "P1": "P1", "P2": "P2",
                     "garis_kemiskinan_rp_kapita_bulan": "POVERTY_LINE"}  # fmt: skip
+# The folders the panel was assembled from (its SOURCE.md); the national web exports came later.
+PANEL_FOLDERS = ("visdati", "ferliyanaronnan", "febroherdyanto")
 
 
 @pytest.fixture(scope="module")
-def everything() -> pd.DataFrame:
-    files = candidate_files(BUNDLED_DATA_DIR / "bps")
-    return pd.concat([format_of(path).parse(path).assign(layout=format_of(path).name) for path in files])
-
-
-def value(table, code, year, indicator, semester=None):
-    rows = table[(table.bps_code == code) & (table.year == year) & (table.indicator == indicator)]
-    rows = rows[rows.semester.isna()] if semester is None else rows[rows.semester == semester]
-    return None if rows.empty else float(rows.value.iloc[0])
-
-
-def test_every_bundled_file_is_recognised():
-    layouts = {path.name: format_of(path) for path in candidate_files(BUNDLED_DATA_DIR / "bps")}
-    assert all(layouts.values()), [name for name, fmt in layouts.items() if fmt is None]
-    counts = pd.Series([fmt.name for fmt in layouts.values()]).value_counts().to_dict()
-    assert counts == {"single_year_table": 15, "tabel_dinamis": 5, "multi_year_table": 2,
-                      "province_semester_table": 2, "long_export": 1}  # fmt: skip
+def ntt() -> pd.DataFrame:
+    everything = all_observations()
+    return everything[everything.bps_code.eq(5300) | everything.province_bps_code.eq(5300)]
 
 
 def test_figures_straight_from_the_files():
-    assert value(parse_bundled(POVERTY_LINE_2024_FILE), 5301, 2024, "POVERTY_LINE") == 441428  # Sumba Barat
-    assert value(parse_bundled(P0_FILE), 5316, 2023, "P0") == 31.78  # Sumba Tengah
-    assert value(parse_bundled(P0_FILE), 5300, 2022, "P0") == 20.05
-    assert value(parse_bundled(POOR_COUNT_FILE), 5300, 2022, "POOR_COUNT") == 1131.62
-    p1 = parse_bundled(P1_2021_2022_FILE)
-    assert value(p1, 5300, 2022, "P1") == 3.63
-    province = parse_bundled(PROVINCE_P0_FILE)
+    assert value(read_bps_table(GK_ONE_YEAR_2024), 5301, 2024, "POVERTY_LINE") == 441428  # Sumba Barat
+    assert value(read_bps_table(P0_MULTI_YEAR), 5316, 2023, "P0") == 31.78  # Sumba Tengah
+    assert value(read_bps_table(P0_MULTI_YEAR), 5300, 2022, "P0") == 20.05
+    assert value(read_bps_table(POOR_COUNT_MULTI_YEAR), 5300, 2022, "POOR_COUNT") == 1131.62
+    assert value(read_bps_table(TABEL_DINAMIS_P1_2021), 5300, 2022, "P1") == 3.63
+    province = read_bps_table(P0_PROVINCE_RECONSTRUCTION)
     assert value(province, 5300, 2022, "P0", semester=1) == 20.05  # March 2022
     assert value(province, 5300, 2024, "P0", semester=2) == 19.02  # September 2024
-    assert value(province, 5300, 2024, "P0_URBAN", semester=1) == 8.57
-    assert value(province, 5300, 2024, "P0_RURAL", semester=1) == 23.41
+    assert value(province, 5300, 2024, "P0", semester=1, area_type="urban") == 8.57
+    assert value(province, 5300, 2024, "P0", semester=1, area_type="rural") == 23.41
     assert value(province, 5300, 2023, "P0", semester=2) is None  # September 2023 was not published
 
 
-def test_counts_per_indicator_and_year(everything):
-    kabkota = everything[
-        everything.semester.isna() & everything.indicator.isin(["P0", "P1", "P2", "POVERTY_LINE"])
-    ]
+def test_counts_per_indicator_and_year(ntt):
+    kabkota = ntt[ntt.semester.isna() & ntt.layout.ne("province_daerah_semester")]
     counts = kabkota.drop_duplicates(["bps_code", "year", "indicator"]).groupby(["indicator", "year"]).size()
     assert {year for (ind, year) in counts.index if ind == "P0"} == set(range(2004, 2026))
-    assert {year for (ind, year) in counts.index if ind == "POVERTY_LINE"} == set(range(2011, 2026))
-    assert {year for (ind, year) in counts.index if ind in ("P1", "P2")} == set(range(2015, 2024))
+    # 2004's national poverty line and P1 tables are fault cases, not bundled (data/bps/README.md).
+    assert {year for (ind, year) in counts.index if ind == "POVERTY_LINE"} == set(range(2005, 2026))
+    assert {year for (ind, year) in counts.index if ind == "P1"} == set(range(2005, 2025))
+    assert {year for (ind, year) in counts.index if ind == "P2"} == set(range(2004, 2025))
     for indicator in ("P0", "P1", "P2", "POVERTY_LINE"):
         assert counts[(indicator, 2023)] == 23, indicator  # the province and its 22 areas
     assert counts[("P0", 2014)] == 22  # Malaka: '-' before 2015
@@ -75,20 +63,21 @@ def test_counts_per_indicator_and_year(everything):
     assert counts[("P0", 2004)] == 17  # the province and the 16 areas that existed then
 
 
-def test_semesters_of_the_province(everything):
-    province = everything[(everything.layout == "province_semester_table") & (everything.indicator == "P0")]
-    by_year = province.groupby("year").semester.apply(lambda s: sorted(s.dropna().astype(int))).to_dict()
+def test_semesters_of_the_province(ntt):
+    province = ntt[
+        ntt.layout.eq("province_daerah_semester") & ntt.indicator.eq("P0") & ntt.area_type.eq("total")
+    ]
+    by_year = province.groupby("year").semester.apply(lambda s: sorted(set(s.dropna().astype(int)))).to_dict()
     assert by_year[2007] == [] and by_year[2012] == [1, 2] and by_year[2023] == [1]
 
 
-def test_agrees_with_the_independent_panel(everything):
+def test_agrees_with_the_independent_panel(ntt):
     """The shared panel was assembled by hand from the same downloads: every value must match."""
     with PANEL.open(newline="") as handle:
         panel = [row for row in csv.DictReader(handle) if row["indikator"] in PANEL_INDICATORS]
-    # The panel was built from the kab/kota tables only (see its SOURCE.md), so compare with those.
-    kabkota = everything[everything.semester.isna() & (everything.layout != "province_semester_table")]
-    ours = kabkota.drop_duplicates(["bps_code", "year", "indicator", "value"])
-    lookup = {(int(r.bps_code), int(r.year), r.indicator): r.value for r in ours.itertuples()}
+    sources = ntt[ntt._source_file.str.contains("|".join(PANEL_FOLDERS)) & ntt.semester.isna()]
+    kabkota = sources[sources.layout.ne("province_daerah_semester")]
+    lookup = {(int(r.bps_code), int(r.year), r.indicator): r.value for r in kabkota.itertuples()}
     checked = mismatched = 0
     for row in panel:
         key = (int(row["kode_bps"]), int(row["tahun"]), PANEL_INDICATORS[row["indikator"]])
@@ -101,35 +90,26 @@ def test_agrees_with_the_independent_panel(everything):
 
 
 @pytest.mark.parametrize(
-    "relative", [P0_FILE, POVERTY_LINE_2024_FILE, PROVINCE_P0_FILE], ids=lambda p: p.stem
+    "source", [P0_MULTI_YEAR, GK_ONE_YEAR_2024, P0_PROVINCE_RECONSTRUCTION], ids=lambda p: p.stem
 )
-def test_the_same_grid_saved_as_xlsx_reads_the_same(relative: Path, tmp_path: Path):
-    from openpyxl import Workbook
-
-    source = BUNDLED_DATA_DIR / relative
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in read_rows(source):
-        sheet.append([float(c) if c.replace(".", "", 1).isdigit() else (c or None) for c in row])
-    xlsx = tmp_path / (source.stem + ".xlsx")
-    workbook.save(xlsx)
-
-    fmt = format_of(xlsx)
-    assert fmt is not None and fmt.name == format_of(source).name
-    ours = fmt.parse(xlsx).drop(columns=["_source_file"])
-    theirs = format_of(source).parse(source).drop(columns=["_source_file"])
-    pd.testing.assert_frame_equal(ours.reset_index(drop=True), theirs.reset_index(drop=True))
+def test_the_same_grid_saved_as_xlsx_reads_the_same(source: Path, tmp_path: Path):
+    xlsx = write_xlsx(tmp_path / (source.stem + ".xlsx"), read_rows(source))
+    ours = read_bps_table(xlsx).drop(columns=["_source_file"])
+    theirs = read_bps_table(source).drop(columns=["_source_file"])
+    pd.testing.assert_frame_equal(ours, theirs)
 
 
 def test_indicator_comes_from_the_title_not_the_file_name(tmp_path: Path):
     misleading = tmp_path / "P0_kabkota.csv"
-    misleading.write_text((BUNDLED_DATA_DIR / POOR_COUNT_FILE).read_text())
-    assert set(format_of(misleading).parse(misleading).indicator) == {"POOR_COUNT"}
+    misleading.write_bytes(POOR_COUNT_MULTI_YEAR.read_bytes())
+    assert set(read_bps_table(misleading).indicator) == {"POOR_COUNT"}
 
 
 def _doctored(tmp_path: Path, old: str, new: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / "doctored.csv"
-    path.write_bytes((BUNDLED_DATA_DIR / P0_FILE).read_text().replace(old, new, 1).encode(encoding))
+    text = P0_MULTI_YEAR.read_text()
+    assert old in text
+    path.write_bytes(text.replace(old, new, 1).encode(encoding))
     return path
 
 
@@ -138,30 +118,37 @@ def _doctored(tmp_path: Path, old: str, new: str, encoding: str = "utf-8") -> Pa
     [
         ("Sumba Barat,42.04", "Sumba Barat,42.04x", "utf-8", r"row 4: value '42.04x' is not a number"),
         ("Sumba Timur,40.32,", "Sumba Timur,40,32,", "utf-8", r"row 5: row has 1 value\(s\) more"),
-        ("Sumba Barat,", "Sumba Baratt,", "utf-8", r"row 4: area 'Sumba Baratt' is not an NTT regency"),
-        ("Sumba Barat,", "Sumba B\u00e4rat,", "latin-1", "not UTF-8"),
-        ("Provinsi/Kabupaten/Kota,Persentase", ",Persentase", "utf-8", "not a BPS multi-year table"),
+        (
+            "Sumba Barat,",
+            "Sumba Baratt,",
+            "utf-8",
+            r"row 4: 'Sumba Baratt' is no kab/kota of Nusa Tenggara Timur",
+        ),
+        ("Sumba Barat,", "Sumba Barat,", "utf-16", "not UTF-8"),
+        ("Sumba Barat,", "Sumba B\u00e4rat,", "cp1252", "row 4: 'Sumba B\u00e4rat' is no kab/kota"),
+        ("\n,2004,2005", "\n2004,2005", "utf-8", r"header row 2: a year in the area column \('2004'\)"),
     ],
-    ids=["non_numeric", "shifted_row", "unknown_region", "wrong_encoding", "shifted_header"],
+    ids=["non_numeric", "shifted_row", "unknown_region", "utf16", "windows_1252", "shifted_header"],
 )
 def test_malformed_files_are_refused_with_file_row_and_reason(tmp_path, old, new, encoding, message):
     path = _doctored(tmp_path, old, new, encoding)
     with pytest.raises(SourceFileError, match=message) as raised:
-        multi_year.parse(read_rows(path), path)
+        read_bps_table(path)
     assert "doctored.csv" in str(raised.value)
 
 
-def test_only_the_ntt_block_of_a_national_file_is_kept(tmp_path: Path):
-    lines = (BUNDLED_DATA_DIR / P0_FILE).read_text().splitlines()
-    others = ["NUSA TENGGARA BARAT," + ",".join(["15.0"] * 22), "Lombok Barat," + ",".join(["16.0"] * 22)]
-    after = ["MALUKU," + ",".join(["17.0"] * 22), "Ambon," + ",".join(["5.0"] * 22)]
+def test_every_block_of_a_national_file_is_kept(tmp_path: Path):
+    lines = P0_MULTI_YEAR.read_text().splitlines()
+    before = ["NUSA TENGGARA BARAT," + ",".join(["15.0"] * 22), "Lombok Barat," + ",".join(["16.0"] * 22)]
+    after = ["MALUKU," + ",".join(["17.0"] * 22), "Kota Ambon," + ",".join(["5.0"] * 22)]
     path = tmp_path / "national.csv"
-    path.write_text("\n".join([*lines[:2], *others, *lines[2:], *after]) + "\n")
-    table = multi_year.parse(read_rows(path), path)
-    assert len(table) == 23 * 22 - 31
-    assert not set(table.area_name) & {"Lombok Barat", "Ambon", "MALUKU"}
+    path.write_text("\n".join([*lines[:2], *before, *lines[2:], *after]) + "\n")
+    table = read_bps_table(path)
+    assert len(table) == 23 * 22 - 31 + 4 * 22
+    assert value(table, 5201, 2010, "P0") == 16.0 and value(table, 8171, 2010, "P0") == 5.0
+    assert value(table, 5300, 2010, "P0") == 21.76
 
 
-def test_every_layout_has_a_documented_priority():
-    seed = (Path(__file__).parents[1] / "dbt" / "seeds" / "bps_layout_priority.csv").read_text()
-    assert all(f"\n{fmt.name}," in seed for fmt in FORMATS) and "\nwebapi," in seed
+def test_every_layout_is_documented():
+    formats = (BPS_DIR / "BPS_FORMATS.md").read_text()
+    assert all(f"`{layout}`" in formats for layout in LAYOUTS)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.bps.formats import candidate_files, format_of
+from ingest.bps import read_bps_table
+from ingest.bps.formats import candidate_files
 from ingest.paths import BUNDLED_DATA_DIR
 from tests.conftest import P0_FILE, Warehouse, p0_table_with_2026
 
@@ -21,8 +22,11 @@ FACT = """
 def test_every_bundled_value_is_in_the_fact_once(built_warehouse: Warehouse):
     warehouse = built_warehouse
 
-    parsed = pd.concat([format_of(p).parse(p) for p in candidate_files(BUNDLED_DATA_DIR / "bps")])
-    cells = parsed.drop_duplicates(["bps_code", "year", "semester", "indicator"]).groupby("indicator").size()
+    parsed = pd.concat([read_bps_table(p) for p in candidate_files(BUNDLED_DATA_DIR / "bps")])
+    ntt = parsed[parsed["province_bps_code"] == 5300]
+    variant = ntt["indicator"] + ntt["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"})
+    cells = ntt.assign(indicator=variant).drop_duplicates(["bps_code", "year", "semester", "indicator"])
+    cells = cells.groupby("indicator").size()
     fact = dict(
         warehouse.query(
             """select i.indicator_code, count(*) from main.fct_poverty_indicator f
@@ -30,11 +34,16 @@ def test_every_bundled_value_is_in_the_fact_once(built_warehouse: Warehouse):
         )
     )
     assert fact == cells.to_dict()
-    assert warehouse.query(FACT, 5301, 2024, "POVERTY_LINE") == [(441428.0, "single_year_table")]
-    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "multi_year_table")]
+    assert warehouse.query(FACT, 5301, 2024, "POVERTY_LINE") == [(441428.0, "area_by_year")]
+    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "area_by_year")]
     # The province table wins the province's own figures (seed bps_layout_priority).
-    assert warehouse.query(FACT, 5300, 2010, "P0") == [(23.03, "province_semester_table")]
-    assert warehouse.query("select count(*) from provenance.bps_value_conflicts") == [(5,)]
+    assert warehouse.query(FACT, 5300, 2010, "P0") == [(23.03, "province_daerah_semester")]
+    # The kab/kota tables' NTT row for 2008-2011 is another series than the province table's annual figure.
+    conflicts = warehouse.query(
+        "select distinct bps_code, year, indicator_code from provenance.bps_value_conflicts order by all"
+    )
+    assert {(code, year) for code, year, _ in conflicts} == {(5300, y) for y in range(2008, 2012)}
+    assert {indicator for _, _, indicator in conflicts} == {"P0", "P1", "P2", "POOR_COUNT"}
 
 
 def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehouse: Warehouse):
@@ -43,7 +52,7 @@ def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehou
     newer.write_text(p0_table_with_2026("Sumba Barat", "25.9"))
     first = warehouse.refresh()
     assert first.success, first.report()
-    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "multi_year_table")]
+    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "area_by_year")]
 
     newer.write_text(p0_table_with_2026("Sumba Barat", "25,9"))  # a comma decimal
     (landing / "JumlahMiskin_latin1.csv").write_bytes(
@@ -59,15 +68,18 @@ def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehou
     by_file = {Path(file).name: (source, row, reason) for source, file, row, reason in quarantine}
     assert set(by_file) == {"P0_kabkota_2026.csv", "JumlahMiskin_latin1.csv", "notes.csv"}
     assert by_file["P0_kabkota_2026.csv"][:2] == ("bps_downloads", 4)
-    assert "more than the 23 year columns" in by_file["P0_kabkota_2026.csv"][2]
-    assert "not UTF-8" in by_file["JumlahMiskin_latin1.csv"][2]
+    assert "more than the 23 year column" in by_file["P0_kabkota_2026.csv"][2]
+    assert (
+        "row 4" in by_file["JumlahMiskin_latin1.csv"][2]
+        and "Sumba B\u00e4rat" in by_file["JumlahMiskin_latin1.csv"][2]
+    )
     assert (
         by_file["notes.csv"][0] == "bps_downloads"
         and "matches no BPS table layout" in by_file["notes.csv"][2]
     )
     # The bad version did not wipe what the good one gave; the rest of the refresh went on.
-    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "multi_year_table")]
-    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "multi_year_table")]
+    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "area_by_year")]
+    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "area_by_year")]
     assert len(second.quarantined) == 3
 
 
@@ -107,7 +119,7 @@ def test_webapi_is_fetched_with_a_key_saved_and_wins(warehouse: Warehouse, monke
     assert any("/var/619/" in path for path in script.requests)
     # The WebAPI outranks every download (seed bps_layout_priority).
     assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "webapi")]
-    assert warehouse.query(FACT, 5316, 2021, "P0") == [(34.27, "multi_year_table")]
+    assert warehouse.query(FACT, 5316, 2021, "P0") == [(34.27, "area_by_year")]
 
     monkeypatch.delenv("BPS_API_KEY")
     replay = warehouse.refresh()  # no key, no server: the saved answer

@@ -49,9 +49,18 @@ def test_retries_429_500_and_a_timeout_then_saves_and_decodes(tmp_path: Path):
     assert _value(table, 5316, 2023) == 31.78  # Sumba Tengah, sent as a number
     assert _value(table, 5300, 2022) == 20.05  # the province, sent as a string
     assert _value(table, 5321, 2022) is None  # '-' for Malaka
-    assert 5201 not in set(table.bps_code)  # other provinces are dropped
+    assert _value(table, 5201, 2023) == 15.0  # every area of a national response is kept
     assert set(table.indicator) == {"P0"} and set(table.unit) == {"percent"}
-    assert len(table) == 23 * 3 - 1
+    assert set(table.layout) == {"webapi"} and set(table.area_type) == {"total"}
+    assert len(table) == 24 * 3 - 1
+    province = table[table.bps_code == 5300].iloc[0]
+    assert (province.area_level, province.province_bps_code) == ("province", 5300)
+    regency = table[table.bps_code == 5316].iloc[0]
+    assert (regency.area_level, regency.province_bps_code, regency.area_name) == (
+        "kabkota",
+        5300,
+        "Sumba Tengah",
+    )
 
 
 def test_gives_up_after_the_last_retry_without_leaking_the_key(tmp_path: Path):
@@ -98,6 +107,42 @@ def test_keys_are_built_from_catalogues_not_split(tmp_path: Path):
         (0, 20.5),
         (1, 19.96),
     ]
+
+
+def _saved(tmp_path: Path, payload: dict) -> Path:
+    path = tmp_path / "bps-webapi_d0000_v621_20260101T000000Z.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def test_indonesia_provinces_and_urban_rural_turvars(tmp_path: Path):
+    payload = p0_response(years=(2022,))
+    payload["vervar"] = [{"val": 9999, "label": "INDONESIA"}, {"val": 5300, "label": "Nusa Tenggara Timur"}]
+    payload["turvar"] = [{"val": 1, "label": "Perkotaan"}, {"val": 2, "label": "Perdesaan"}]
+    payload["turtahun"] = [{"val": 1, "label": "Semester 1 (Maret)"}]
+    payload["datacontent"] = {"999962111221": 7.5, "530062111221": "9.06", "530062121221": 24.8}
+    table = parse_response(_saved(tmp_path, payload))
+    rows = sorted(zip(table.bps_code, table.area_type, table.semester, table.value, strict=True))
+    assert rows == [(0, "urban", 1, 7.5), (5300, "rural", 1, 24.8), (5300, "urban", 1, 9.06)]
+    assert table[table.bps_code == 0].area_level.iloc[0] == "country"
+
+
+@pytest.mark.parametrize(
+    ("region", "message"),
+    [
+        ({"val": 5322, "label": "Sumba Utara"}, "region code 5322 .* is not in the BPS area reference"),
+        (
+            {"val": 5301, "label": "Sumba Timur"},
+            "region code 5301 is 'Sumba Timur' in the response but 'Sumba Barat'",
+        ),
+    ],
+    ids=["unknown_code", "label_disagrees"],
+)
+def test_vervar_codes_are_checked_against_the_reference(tmp_path: Path, region: dict, message: str):
+    payload = p0_response(years=(2022,))
+    payload["vervar"].append(region)
+    with pytest.raises(SourceFileError, match=message):
+        parse_response(_saved(tmp_path, payload))
 
 
 def test_only_the_newest_saved_response_per_variable_is_replayed(tmp_path: Path):

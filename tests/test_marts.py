@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.bps.formats import format_of
+from ingest.bps import read_bps_table
 from ingest.paths import BUNDLED_DATA_DIR
 from ingest.rat.extract import extract_rat
 from ingest.rat.funding import FUNDING_SOURCES
@@ -40,7 +40,7 @@ def independent_rupiah_per_poor_person() -> dict[int, float]:
     for line in lines.values():
         for code in line["codes"]:
             allocated[code] += line["pagu"] / len(line["codes"])
-    poor = format_of(BUNDLED_DATA_DIR / POOR_COUNT_FILE).parse(BUNDLED_DATA_DIR / POOR_COUNT_FILE)
+    poor = read_bps_table(BUNDLED_DATA_DIR / POOR_COUNT_FILE)
     poor_2023 = {int(r.bps_code): r.value for r in poor[poor.year == 2023].itertuples()}
     return {code: allocated[code] / (poor_2023[code] * 1000) for code in poor_2023 if code != 5300}
 

@@ -1,21 +1,37 @@
+"""The raw BPS suites pass on every bundled file and stop real and doctored faults, naming file and row."""
+
 import pandas as pd
 import pytest
 
-from expectations.raw_bps import raw_bps_suites
+from expectations.raw_bps import raw_bps_suites, raw_poverty_release_suites
 from expectations.runner import validate_dataframe
-from tests.conftest import P0_FILE, POOR_COUNT_FILE, parse_bundled
+from ingest.bps import read_bps_table
+from ingest.paths import BUNDLED_DATA_DIR
+from ingest.releases.extreme_poverty import read_poverty_release_table
+from tests.bps_files import (
+    GK_102_RUPIAH_2004,
+    P0_KABKOTA_2022,
+    P0_MULTI_YEAR,
+    P0_PROVINCE_2022,
+    P1_117_2004,
+    POOR_COUNT_MULTI_YEAR,
+    SHIFTED_ROW_2018,
+    all_observations,
+)
+
+RELEASES = BUNDLED_DATA_DIR / "releases" / "ntt_extreme_poverty_from_releases.csv"
 
 
 @pytest.fixture(scope="module")
 def raw_table() -> pd.DataFrame:
-    return pd.concat([parse_bundled(f) for f in (P0_FILE, POOR_COUNT_FILE)], ignore_index=True)
+    """A raw table small enough to doctor quickly: NTT's multi-year tables, a national one, a province one."""
+    files = (P0_MULTI_YEAR, POOR_COUNT_MULTI_YEAR, P0_KABKOTA_2022, P0_PROVINCE_2022)
+    return pd.concat([read_bps_table(f) for f in files], ignore_index=True)
 
 
-def _failures(frame):
+def _failures(frame, suites=raw_bps_suites):
     return [
-        failure
-        for spec in raw_bps_suites("raw_bps_test")()
-        for failure in validate_dataframe(frame, spec).failures
+        failure for spec in suites("raw_bps_test")() for failure in validate_dataframe(frame, spec).failures
     ]
 
 
@@ -23,47 +39,79 @@ def _row(frame, area, year, indicator):
     return frame.index[(frame.area_name == area) & (frame.year == year) & (frame.indicator == indicator)][0]
 
 
-def test_bundled_data_passes(raw_table):
-    assert _failures(raw_table) == []
+def test_every_bundled_file_passes():
+    assert _failures(all_observations()) == []
 
 
-def test_p0_out_of_range_is_named_with_file_and_row(raw_table):
+def test_real_downloads_with_an_impossible_value_are_stopped():
+    frame = pd.concat([read_bps_table(f) for f in (GK_102_RUPIAH_2004, P1_117_2004, SHIFTED_ROW_2018)])
+    failures = {failure.description: failure for failure in _failures(frame.reset_index(drop=True))}
+    assert set(failures) == {
+        "POVERTY_LINE between 50000 and 3e+06",
+        "P1 between 0 and 50",
+        "P0 between 0 and 100",
+    }
+    assert all(failure.unexpected_count == 1 for failure in failures.values())
+    where = {
+        "POVERTY_LINE between 50000 and 3e+06": "2004.csv row 254 (Jember 2004 POVERTY_LINE = 102.0)",
+        "P1 between 0 and 50": "2004.csv row 518 (Sorong 2004 P1 = 117.7)",
+        "P0 between 0 and 100": "2018.csv row 36 (Indonesia 2018 P0 = 25674.58)",
+    }
+    assert all(text in failures[description].message() for description, text in where.items())
+
+
+def test_values_codes_units_and_labels_are_checked_row_by_row(raw_table):
     frame = raw_table.copy()
     frame.loc[_row(frame, "Sumba Barat", 2004, "P0"), "value"] = 250.0
-    [failure] = _failures(frame)
-    assert failure.description == "P0 between 0 and 100"
-    assert failure.unexpected_count == 1
-    assert "P0_kabkota_NTT_2004-2025.csv row 4 (Sumba Barat 2004 P0 = 250.0)" in failure.message()
+    frame.loc[_row(frame, "Sumba Barat", 2005, "POOR_COUNT"), "value"] = 250.0  # fine for a number poor
+    frame.loc[_row(frame, "Ende", 2020, "P0"), "bps_code"] = 5399
+    frame.loc[frame.indicator == "POOR_COUNT", "unit"] = "percent"
+    frame.loc[0, "area_type"] = "perkotaan"
+    frame.loc[1, "semester"] = 3
+    frame.loc[2, "layout"] = "multi_year_table"
+    failures = {failure.description: failure for failure in _failures(frame)}
+    assert set(failures) == {
+        "P0 between 0 and 100",
+        "every code is in the BPS area reference",
+        "POOR_COUNT is in thousand people",
+        "area type is total, urban or rural",
+        "semester is 1 (March), 2 (September) or null (annual)",
+        "a known layout",
+    }
+    p0 = failures["P0 between 0 and 100"]
+    assert p0.unexpected_count == 1
+    assert "P0_kabkota_NTT_2004-2025.csv row 4 (Sumba Barat 2004 P0 = 250.0)" in p0.message()
 
 
-def test_a_poor_count_of_250_thousand_is_not_a_p0_failure(raw_table):
-    frame = raw_table.copy()
-    frame.loc[_row(frame, "Sumba Barat", 2004, "POOR_COUNT"), "value"] = 250.0
-    assert _failures(frame) == []
-
-
-def test_unmapped_area_name_fails(raw_table):
-    frame = raw_table.copy()
+def test_unmapped_duplicated_and_missing_areas(raw_table):
+    national = raw_table[raw_table._source_file.str.contains("Kabupaten_Kota, 2022")]
+    frame = raw_table.drop(national.index[national.area_name == "Malaka"])
     frame.loc[_row(frame, "Alor", 2020, "P0"), "bps_code"] = pd.NA
-    descriptions = [failure.description for failure in _failures(frame)]
-    assert "every area name maps to an NTT BPS code (regency reference)" in descriptions
+    frame = pd.concat([frame, frame.iloc[[10]]], ignore_index=True)
+    failures = {failure.description: failure for failure in _failures(frame)}
+    assert set(failures) == {
+        "every area name maps to a BPS code (area reference)",
+        "no duplicate area x year x round x area type x indicator within a file",
+        "every regency that existed that year has a value",
+    }
+    assert (
+        failures["no duplicate area x year x round x area type x indicator within a file"].unexpected_count
+        == 2
+    )
+    missing = failures["every regency that existed that year has a value"].message()
+    assert (
+        "P0 2020: 21 areas, 22 expected (data/bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv"
+        in (missing)
+    )
+    assert "P0 2022: 21 areas, 22 expected" in missing and "Kabupaten_Kota, 2022.csv" in missing
 
 
-def test_duplicate_regency_year_fails(raw_table):
-    frame = pd.concat([raw_table, raw_table.iloc[[10]]], ignore_index=True)
-    [failure] = _failures(frame)
-    assert failure.description == "no duplicate regency-year per indicator within a file"
-    assert failure.unexpected_count == 2
-
-
-def test_a_missing_regency_year_fails_completeness(raw_table):
-    frame = raw_table.drop(raw_table.index[(raw_table.area_name == "Alor") & (raw_table.year == 2020)])
-    [failure] = _failures(frame)
-    assert failure.description == "every regency that existed that year has a value"
-    assert "2020: 21 areas, 22 expected" in failure.message()
-
-
-def test_a_unit_mistake_fails(raw_table):
-    frame = raw_table.copy()
-    frame.loc[frame.indicator == "P0", "unit"] = "index"
-    assert [f.description for f in _failures(frame)] == ["P0 is in percent"]
+def test_the_release_figures_pass_and_a_doctored_one_fails():
+    table = read_poverty_release_table(RELEASES)
+    assert _failures(table, raw_poverty_release_suites) == []
+    doctored = table.copy()
+    doctored.loc[doctored.indicator.eq("P0_EXTREME").idxmax(), "value"] = 656.0
+    [failure] = _failures(doctored, raw_poverty_release_suites)
+    assert "ntt_extreme_poverty_from_releases.csv row 2 (Nusa Tenggara Timur 2022 P0_EXTREME = 656.0)" in (
+        failure.message()
+    )

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ingest.bps.multi_year import parse as parse_multi_year
-from ingest.bps.reading import read_rows
+from ingest.bps import read_bps_table
 from ingest.paths import BUNDLED_DATA_DIR
 
 P0_CSV = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p0-jumlah-visdati" / "P0_kabkota_NTT_2004-2025.csv"
@@ -20,9 +19,9 @@ P0_CSV = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p0-jumlah-visdati" / "P0_kabkot
 
 def p0_response(years: tuple[int, ...] = (2022, 2023, 2024), with_missing: bool = True) -> dict:
     """A `list/model/data` answer for var 621 (P0 by kab/kota) on domain 0000."""
-    table = parse_multi_year(read_rows(P0_CSV), P0_CSV)
+    table = read_bps_table(P0_CSV)
     codes = sorted(set(table.bps_code))
-    vervar = [{"val": 5201, "label": "Lombok Barat"}]  # another province: must be ignored
+    vervar = [{"val": 5201, "label": "Lombok Barat"}]  # another province's kab/kota: kept too
     vervar += [{"val": int(code), "label": table[table.bps_code == code].area_name.iloc[0]} for code in codes]
     content: dict[str, object] = {"52016210" + str(y - 1900) + "0": 15.0 for y in years}
     for row in table[table.year.isin(years)].itertuples():

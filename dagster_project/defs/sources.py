@@ -12,7 +12,7 @@ import dagster as dg
 
 from dagster_project.gx_checks import gx_blocking_check
 from dagster_project.resources import POOL, WarehouseResource
-from expectations.raw_bps import raw_bps_suites
+from expectations.raw_bps import raw_bps_suites, raw_poverty_release_suites
 from expectations.raw_rat import rat_plan_problems
 from ingest.bps.webapi import POVERTY_VARIABLES, BpsWebApiClient, WebApiError, WebApiRequest
 from ingest.ledger import LEDGER_TABLE
@@ -22,6 +22,7 @@ from ingest.quarantine_folder import copy_to_quarantine_folder
 from ingest.sources import (
     BPS_DOWNLOADS,
     BPS_WEBAPI,
+    POVERTY_RELEASES,
     RAT_PLANS,
     UNRECOGNISED,
     WEBAPI_FOLDER,
@@ -143,7 +144,21 @@ def rat_plans(
     )
 
 
-SOURCE_ASSETS = [bps_downloads, bps_webapi, rat_plans]
+@dg.asset(
+    key=["raw", "poverty_releases"],
+    group_name="releases",
+    kinds={"python", "duckdb"},
+    pool=POOL,
+    description=(
+        "Poverty figures from releases and the press (extreme poverty): one row per figure, with its "
+        "producer (BPS or a Kemenko PMK estimate), page and caveats."
+    ),
+)
+def poverty_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata=load_metadata(load(context, warehouse, POVERTY_RELEASES)))
+
+
+SOURCE_ASSETS = [bps_downloads, bps_webapi, poverty_releases, rat_plans]
 
 
 @dg.multi_asset(
@@ -193,6 +208,13 @@ def source_ledger(
 
 
 GX_CHECKS = [
-    gx_blocking_check(dg.AssetKey(["raw", table]), f"raw.{table}", raw_bps_suites(table))
-    for table in ("bps_downloads", "bps_webapi")
+    *(
+        gx_blocking_check(dg.AssetKey(["raw", table]), f"raw.{table}", raw_bps_suites(table))
+        for table in ("bps_downloads", "bps_webapi")
+    ),
+    gx_blocking_check(
+        dg.AssetKey(["raw", "poverty_releases"]),
+        "raw.poverty_releases",
+        raw_poverty_release_suites("poverty_releases"),
+    ),
 ]

@@ -1,11 +1,15 @@
-{#- Every BPS raw table has the same long shape; staging renames and types it the same way. -#}
+{#- Every BPS raw table has the same long shape (ingest.bps.OBSERVATION_COLUMNS); staging renames and types it
+    the same way. -#}
 {% macro stage_bps_observations(table_name) -%}
 select
     layout,
     cast(bps_code as integer) as bps_code,
     area_name,
+    area_level,
+    cast(province_bps_code as integer) as province_bps_code,
     cast(year as integer) as year,
     cast(semester as integer) as semester,
+    area_type,
     indicator as indicator_code,
     cast(value as double) as value,
     unit,

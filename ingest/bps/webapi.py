@@ -6,6 +6,8 @@ str(vervar) + str(var) + str(turvar) + str(tahun) + str(turtahun). Widths vary, 
 the catalogues (every combination) and looked up, never split apart.
 
 Raw responses are saved before they are parsed, so a refresh can be replayed without the network.
+Every area of a response is kept (a national response lists Indonesia, the provinces and every kab/kota),
+its `vervar` code checked against the BPS area reference, label included.
 """
 
 from __future__ import annotations
@@ -23,16 +25,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.bps.ntt_block import LongTable
-from ingest.bps.province_semester import semester_of
-from ingest.bps.titles import indicator_from_title
+from ingest.bps.areas import PlacedArea
+from ingest.bps.observations import ObservationTable
+from ingest.bps.titles import area_type_of, indicator_from_title, semester_of
 from ingest.errors import SourceFileError
-from ingest.regions import PROVINCE_BPS_CODE, load_regencies
+from ingest.regions import COUNTRY_BPS_CODE, area_by_code, area_key
 
 API_BASE = "https://webapi.bps.go.id/v1/api"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 # Kab/kota poverty variables on domain 0000 (all Indonesia): number poor, P0, P1, P2, poverty line.
 POVERTY_VARIABLES = {619: "POOR_COUNT", 621: "P0", 622: "P1", 623: "P2", 624: "POVERTY_LINE"}
+LAYOUT = "webapi"
+NATIONAL_CODES = {0, 9999}  # BPS writes Indonesia as 0000 or 9999
+_NO_TURVAR = {"", "tidak ada", "tidak ada turunan", "none"}
+_PROVINCE_WORD = re.compile(r"^\s*(prov\.?|provinsi)\s+", re.I)
 _SAVED_NAME = re.compile(r"^bps-webapi_d(?P<domain>\d+)_v(?P<var>\d+)_(?P<stamp>\d{8}T\d{6}Z)\.json$")
 
 
@@ -125,8 +131,27 @@ def _year_of(entry: dict) -> int:
     return int(label) if label.isdigit() else int(entry["val"]) + 1900  # tahun.val is year - 1900
 
 
+def _area_of(region: dict, line: int, path: Path) -> PlacedArea:
+    """The reference area of a `vervar` entry: its code must exist and its label must name that area."""
+    try:
+        code = int(region["val"])
+    except (KeyError, TypeError, ValueError):
+        raise SourceFileError(path, f"vervar entry {region!r} has no numeric code", row=line) from None
+    code = COUNTRY_BPS_CODE if code in NATIONAL_CODES else code
+    label = str(region.get("label", "")).strip()
+    area = area_by_code().get(code)
+    if area is None:
+        problem = f"region code {code} ({label!r}) is not in the BPS area reference"
+        raise SourceFileError(path, problem, row=line)
+    spellings = {area_key(spelling) for spelling in (area.name, *area.aliases)}
+    if label and area_key(_PROVINCE_WORD.sub("", label)) not in spellings:
+        problem = f"region code {code} is {label!r} in the response but {area.name!r} in the reference"
+        raise SourceFileError(path, problem, row=line)
+    return PlacedArea(code, label or area.name, area.level, area.province_bps_code)
+
+
 def parse_response(path: Path) -> pd.DataFrame:
-    """The NTT values of one saved `list/model/data` response, as the common long table."""
+    """Every area's values in one saved `list/model/data` response, as observations (layout `webapi`)."""
     try:
         payload = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -143,30 +168,28 @@ def parse_response(path: Path) -> pd.DataFrame:
     content = payload.get("datacontent")
     if not isinstance(content, dict):
         raise SourceFileError(path, "the response has no 'datacontent' object")
-    known = {r.bps_code for r in load_regencies()} | {PROVINCE_BPS_CODE}
-    names = {r.bps_code: r.name for r in load_regencies()} | {PROVINCE_BPS_CODE: "NUSA TENGGARA TIMUR"}
-    table = LongTable(path)
-    regions = _catalogue(payload, "vervar", path)
-    periods = _catalogue(payload, "turtahun", path)
-    for line, region in enumerate(regions, start=1):
-        code = int(region["val"])
-        if code // 100 != PROVINCE_BPS_CODE // 100:
-            continue  # national responses list every kab/kota; keep NTT's
-        if code not in known:
-            raise SourceFileError(
-                path, f"region code {code} ({region.get('label')!r}) is not in the reference"
-            )
-        combinations = product(
-            _catalogue(payload, "turvar", path), _catalogue(payload, "tahun", path), periods
-        )
-        for turvar, tahun, turtahun in combinations:
+    turvars = []
+    for turvar in _catalogue(payload, "turvar", path):
+        label = str(turvar.get("label", "")).strip()
+        area_type = "total" if label.lower() in _NO_TURVAR else area_type_of(label)
+        if area_type is None:
+            raise SourceFileError(path, f"turvar {label!r} is neither 'Tidak ada' nor a daerah")
+        turvars.append((turvar, area_type))
+    periods = []
+    for turtahun in _catalogue(payload, "turtahun", path):
+        try:
+            periods.append((turtahun, semester_of(str(turtahun.get("label", "")))))
+        except ValueError:
+            problem = f"period {turtahun.get('label')!r} is neither a semester nor annual"
+            raise SourceFileError(path, problem) from None
+    years = [(tahun, _year_of(tahun)) for tahun in _catalogue(payload, "tahun", path)]
+    table = ObservationTable(path, LAYOUT)
+    for line, region in enumerate(_catalogue(payload, "vervar", path), start=1):
+        area = _area_of(region, line, path)
+        for (turvar, area_type), (tahun, year), (turtahun, semester) in product(turvars, years, periods):
             key = f"{region['val']}{variable['val']}{turvar['val']}{tahun['val']}{turtahun['val']}"
-            if key not in content:
-                continue
-            semester = semester_of(str(turtahun.get("label", "")))
-            if isinstance(semester, str):
-                raise SourceFileError(path, f"period {semester!r} is neither a semester nor annual", row=line)
-            table.add(line, names[code], code, _year_of(tahun), semester, indicator, str(content[key]))
+            if key in content:
+                table.add(line, area, year, semester, area_type, indicator, str(content[key]))
     return table.frame()
 
 

@@ -7,6 +7,16 @@ with unioned as (
     select * from {{ ref('stg_bps__webapi') }}
 ),
 
+-- NTT and its kab/kota, with urban and rural figures as indicator variants (P0_URBAN, ...).
+ntt as (
+    select
+        * exclude (indicator_code),
+        indicator_code
+        || case area_type when 'urban' then '_URBAN' when 'rural' then '_RURAL' else '' end as indicator_code
+    from unioned
+    where province_bps_code = 5300
+),
+
 origins as (
     select source_file, any_value(origin) as origin
     from {{ ref('stg_ingest__source_files') }}
@@ -29,6 +39,6 @@ select
         partition by unioned.bps_code, unioned.year, unioned.semester, unioned.indicator_code
         order by priority.priority, origins.origin = 'landed' desc, unioned.source_file desc, unioned.source_row
     ) as source_rank
-from unioned
+from ntt as unioned
 join {{ ref('stg_reference__bps_layout_priority') }} as priority using (layout)
 left join origins using (source_file)

@@ -1,0 +1,1 @@
+"""Figures that come from releases and the press rather than BPS table downloads (extreme poverty)."""
