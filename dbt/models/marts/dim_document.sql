@@ -8,6 +8,6 @@ select
     matrix_page_last,
     row_count,
     budget_line_count,
-    budget_total_rupiah,
+    cast(budget_total_rupiah as bigint) as budget_total_rupiah,
     loaded_at
 from {{ ref('stg_rat__documents') }}
