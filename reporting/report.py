@@ -22,7 +22,7 @@ from reporting import charts, maps
 from reporting import formatting as fmt
 from reporting.data import ReportData, read_report_data
 from reporting.geo import regency_geojson
-from reporting.i18n import DEFAULT_LANGUAGE, LANGUAGES, text
+from reporting.i18n import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, text
 
 PLOTLY_JS = "plotly.min.js"
 # The report's charts, in page order; each is drawn once per language as "<id>-<lang>".
@@ -284,6 +284,13 @@ def _quality_section(data: ReportData, lang: str) -> str:
     failed = int((quality["status"] != "succeeded").sum()) if not quality.empty else 0
     checks_failed = int(quality["checks_failed"].sum()) if not quality.empty else 0
     summary = text("quality_summary", lang, assets=len(quality), failed=failed, checks_failed=checks_failed)
+    if not quality.empty:
+        quality = quality.assign(
+            status=[
+                text(f"status_{status}", lang) if f"status_{status}" in TEXTS else status
+                for status in quality["status"]
+            ]
+        )
     quality_table = (
         _table(
             quality,
