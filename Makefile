@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test bench docs lint lock dagster-ui chromium clean
+.PHONY: .venv run test bench docs lint lock dagster-ui chromium clean bi-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .venv: $(STAMP)
@@ -43,6 +43,35 @@ lint: $(STAMP)
 lock: $(STAMP)
 	@{ head -2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.new
 	@mv requirements.lock.new requirements.lock
+
+# BI tools against the published warehouse (not part of `make test`): plain SQLAlchemy in .venv, Apache
+# Superset in its own .venv-bi (it needs SQLAlchemy 1.4), Node.js with @duckdb/node-api. PASS/FAIL per step.
+BI_VENV := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed
+BI_NODE := bi/node/node_modules/.package-lock.json
+WAREHOUSE ?= warehouse/ntt_poverty.duckdb
+
+$(BI_STAMP): bi/superset/requirements.txt bi/superset/requirements.lock
+	@test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet -c bi/superset/requirements.lock -r bi/superset/requirements.txt
+	@touch $@
+
+$(BI_NODE): bi/node/package.json bi/node/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "installing Node.js for the BI check"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@# `npm install --no-save` installs the locked versions; `npm ci` would refuse a lock that lists only the
+	@# platform bindings the registry offered (Linux here), though every platform's come from the same pin.
+	cd bi/node && npm install --no-save --no-audit --no-fund --loglevel=error
+
+bi-check: $(STAMP) $(BI_STAMP) $(BI_NODE)
+	@test -f $(WAREHOUSE) || $(BIN)/ntt-warehouse refresh --warehouse $(WAREHOUSE)
+	@status=0; \
+	echo "== SQLAlchemy + duckdb-engine (.venv)"; $(BIN)/python bi/sqlalchemy/check_sqlalchemy.py $(WAREHOUSE) || status=1; \
+	echo "== Apache Superset ($(BI_VENV))"; \
+	  $(BI_VENV)/bin/python bi/superset/check_superset.py $(WAREHOUSE) 2>$(BI_VENV)/superset.log || status=1; \
+	echo "== Node.js (@duckdb/node-api)"; node bi/node/check.mjs $(WAREHOUSE) || status=1; \
+	if [ $$status = 0 ]; then echo "bi-check: every step passed"; else echo "bi-check: FAILED (Superset log: $(BI_VENV)/superset.log)"; fi; \
+	exit $$status
 
 # The UI and the daemon, on the repo's Dagster instance (dagster_home/dagster.yaml: one refresh run at a time).
 dagster-ui: $(STAMP)

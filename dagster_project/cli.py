@@ -104,6 +104,25 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from reporting.excel_export import export_warehouse
+
+    database = _warehouse(args)
+    if not database.exists():
+        print(f"error: no warehouse at {database}; run `ntt-warehouse refresh` first", file=sys.stderr)
+        return 2
+    try:
+        paths = export_warehouse(database, args.out, args.format)
+    except (duckdb.Error, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="ntt-warehouse",
@@ -166,6 +185,15 @@ def parser() -> argparse.ArgumentParser:
     )
     docs.add_argument("--warehouse", type=Path, default=None, help=warehouse_help)
     docs.set_defaults(handler=_docs)
+
+    export = commands.add_parser(
+        "export",
+        help="the marts as an Excel workbook (one sheet per mart and a Keterangan sheet), or CSV / Parquet",
+    )
+    export.add_argument("--format", choices=["xlsx", "csv", "parquet"], default="xlsx")
+    export.add_argument("--out", type=Path, required=True, help="folder to write into")
+    export.add_argument("--warehouse", type=Path, default=None, help=warehouse_help)
+    export.set_defaults(handler=_export)
     return root
 
 

@@ -141,8 +141,16 @@ class WarehouseResource(dg.ConfigurableResource):
             return None
         return state.get("content_digest")
 
+    @property
+    def exports_dir(self) -> Path:
+        """The dated Excel workbooks, one per publishing day."""
+        return self.published_path.parent / "exports"
+
     def publish(self) -> Path:
-        """Replace the published file with the build, then refresh the Parquet exports beside it."""
+        """Replace the published file with the build, then refresh the Parquet and Excel exports beside it."""
+        from reporting.excel_export import write_excel_export  # openpyxl: loaded only when publishing
+
         path = duckdb_warehouse.publish(self.build_path, self.published_path)
         duckdb_warehouse.export_parquet(self.published_path, self.parquet_dir)
+        write_excel_export(self.published_path, self.exports_dir)
         return path

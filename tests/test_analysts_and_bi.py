@@ -11,10 +11,16 @@ import pytest
 from dagster_project.dbt_project import dbt_project
 from ingest.paths import REPO_ROOT
 from reporting.er_diagram import star_schema_markdown
-from reporting.report import CHART_IDS
+from reporting.i18n import text
+from reporting.report import CHART_IDS, MAP_IDS
 from tests.conftest import Warehouse, run_cli
 
-MARTS = ["mart_regency_poverty_profile", "mart_budget_vs_poverty", "mart_program_convergence"]
+MARTS = [
+    "mart_regency_poverty_profile",
+    "mart_budget_vs_poverty",
+    "mart_program_convergence",
+    "mart_rat_targets_vs_outcomes",
+]
 OUTPUT = REPO_ROOT / "test-output"
 OLD_DUCKDB = "1.4.4"
 
@@ -35,7 +41,7 @@ def chromium() -> str:
     return found
 
 
-def run_chromium(page: Path, *mode: str) -> subprocess.CompletedProcess:
+def run_chromium(page: Path, *mode: str, fragment: str = "") -> subprocess.CompletedProcess:
     profile = page.parent / ".chromium-profile"
     return subprocess.run(
         [
@@ -54,7 +60,7 @@ def run_chromium(page: Path, *mode: str) -> subprocess.CompletedProcess:
             "--window-size=1400,2600",
             "--virtual-time-budget=20000",
             *mode,
-            page.as_uri(),
+            page.as_uri() + fragment,
         ],
         capture_output=True,
         text=True,
@@ -68,24 +74,81 @@ def console_errors(stderr: str) -> list[str]:
     ]
 
 
-def test_report_renders_every_chart_without_console_errors(warehouse: Path):
+def language_block(dom: str, lang: str) -> str:
+    start = dom.index(f'<div data-lang-block="{lang}"')
+    end = dom.find("<div data-lang-block=", start + 1)
+    return dom[start : end if end > 0 else len(dom)]
+
+
+def chart_section(block: str, chart_id: str) -> str:
+    """From a chart's element to the next chart's (or the data-quality section)."""
+    start = block.index(f'id="{chart_id}"')
+    ends = [block.find(f'id="{other}-', start + 1) for other in [*CHART_IDS, "data-quality"]]
+    return block[start : min([end for end in ends if end > start], default=len(block))]
+
+
+def map_regions(section: str) -> list[str]:
+    """Fill colours of the data layer's areas (the last choropleth trace; the first is the grey base)."""
+    data_layer = section[section.rindex('<g class="trace choropleth">') :]
+    return re.findall(r'<path class="choroplethlocation" fill="([^"]+)"', data_layer)
+
+
+def chart_titles(block: str) -> list[str]:
+    return re.findall(r'class="gtitle"[^>]*>([^<]*)<', block)
+
+
+def check_rendered(dom: subprocess.CompletedProcess, lang: str) -> str:
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert console_errors(dom.stderr) == []
+    assert re.search(rf'<html lang="{lang}"', dom.stdout), "page is not in the chosen language"
+    block = language_block(dom.stdout, lang)
+    assert " hidden" not in block[: block.index(">")]
+    for other in {"id", "en"} - {lang}:
+        other_block = language_block(dom.stdout, other)
+        assert " hidden" in other_block[: other_block.index(">")]
+        assert "main-svg" not in other_block  # drawn only when first shown
+    for chart_id in CHART_IDS:
+        section = chart_section(block, f"{chart_id}-{lang}")
+        assert "main-svg" in section or 'class="note"' in section, f"{chart_id}-{lang} did not render"
+    for map_id in MAP_IDS:
+        section = chart_section(block, f"{map_id}-{lang}")
+        if "main-svg" in section:
+            fills = map_regions(section)
+            assert len(fills) == 22, f"{map_id}-{lang}: {len(fills)} regions"
+            assert len(set(fills)) > 5, f"{map_id}-{lang} is not coloured by its values"
+    assert len(map_regions(chart_section(block, f"map-p0-{lang}"))) == 22
+    return block
+
+
+def test_report_opens_in_indonesian_with_a_map_of_the_22_regencies(warehouse: Path):
     page = warehouse.parent / "report" / "index.html"
     assert page.exists() and (page.parent / "plotly.min.js").exists()
     assert "cdn" not in page.read_text().lower()  # opens without internet
 
     dom = run_chromium(page, "--dump-dom")
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert console_errors(dom.stderr) == []
-    for chart_id, next_id in zip(CHART_IDS, [*CHART_IDS[1:], "data-quality"], strict=True):
-        section = dom.stdout[dom.stdout.index(f'id="{chart_id}"') : dom.stdout.index(f'id="{next_id}"')]
-        assert "main-svg" in section, f"{chart_id} did not render"
-    assert "Data quality of the last refresh" in dom.stdout
+    block = check_rendered(dom, "id")
+    titles = chart_titles(block)
+    assert text("map_p0_title", "id", year=2025) in titles
+    assert text("map_rupiah_title", "id", year=2023) in titles
+    assert text("quality_heading", "id") in block
+    assert "20,05 %" in block or re.search(r"\d+,\d\d %", block)  # Indonesian number format
 
     OUTPUT.mkdir(exist_ok=True)
-    shot = OUTPUT / "report.png"
+    shot = OUTPUT / "report-map.png"  # the top of the page: summary and the P0 map
     screenshot = run_chromium(page, f"--screenshot={shot}")
     assert screenshot.returncode == 0 and shot.stat().st_size > 50_000
     print(f"report screenshot: {shot}")
+
+
+def test_switching_language_changes_every_title(warehouse: Path):
+    """The switch buttons and the address (#en) run the same setLanguage(); the address is testable."""
+    page = warehouse.parent / "report" / "index.html"
+    indonesian = chart_titles(check_rendered(run_chromium(page, "--dump-dom"), "id"))
+    english = chart_titles(check_rendered(run_chromium(page, "--dump-dom", fragment="#en"), "en"))
+    assert len(english) == len(indonesian) >= 6
+    assert all(en != id_ for en, id_ in zip(english, indonesian, strict=True))
+    assert text("map_p0_title", "en", year=2025) in english
+    assert 'data-set-lang="en"' in page.read_text()  # the visible switch
 
 
 def test_a_broken_page_is_caught_by_the_same_check(warehouse: Path, tmp_path: Path):

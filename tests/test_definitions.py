@@ -49,6 +49,7 @@ def test_marts_have_enforced_contracts():
         "mart_regency_poverty_profile",
         "mart_budget_vs_poverty",
         "mart_program_convergence",
+        "mart_rat_targets_vs_outcomes",
     }
     assert all(node["config"]["contract"]["enforced"] for node in marts.values())
 

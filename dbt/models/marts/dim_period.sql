@@ -30,6 +30,8 @@ select
     semesters.semester,
     semesters.period_type,
     semesters.survey_month,
+    -- A real DATE for BI time axes: the first day of the survey month, or 1 January for annual figures.
+    make_date(years.year, coalesce(semesters.survey_month, 1), 1) as period_date,
     cast(years.year as varchar) || semesters.label_suffix as label
 from years
 cross join semesters

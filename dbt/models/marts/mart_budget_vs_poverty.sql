@@ -1,5 +1,7 @@
 -- Per regency and RAT year: the budget the plans allocate to it, its poor, and rupiah per poor person.
 -- Province-wide money (lines that name no regency) is shown beside it, never spread over regencies.
+-- Whole-rupiah sums are BIGINT (sum() of integers gives HUGEINT, which BI drivers show as INTEGER); the even
+-- split of a line over regencies is fractional and stays DOUBLE so that the shares add up to the total.
 with lines as (
     select * from {{ ref('int_rat__budget_lines') }}
 ),
@@ -18,11 +20,16 @@ allocated as (
 ),
 
 province_wide as (
-    select year, sum(allocated_pagu) as province_wide_pagu from bridge where is_province_wide group by 1
+    select year, cast(round(sum(allocated_pagu)) as bigint) as province_wide_pagu
+    from bridge
+    where is_province_wide
+    group by 1
 ),
 
 totals as (
-    select year, sum(pagu_rupiah) as total_pagu, count(distinct document_key) as documents from lines group by 1
+    select year, cast(sum(pagu_rupiah) as bigint) as total_pagu, count(distinct document_key) as documents
+    from lines
+    group by 1
 ),
 
 regency_years as (
@@ -44,7 +51,7 @@ select
     poverty.poor_count_thousand,
     coalesce(allocated.allocated_pagu, 0) / nullif(poverty.poor_count_thousand * 1000, 0) as rupiah_per_poor_person,
     profile.p0_rank,
-    coalesce(province_wide.province_wide_pagu, 0) as province_wide_pagu,
+    coalesce(province_wide.province_wide_pagu, cast(0 as bigint)) as province_wide_pagu,
     totals.total_pagu,
     totals.documents
 from regency_years

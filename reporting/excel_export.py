@@ -1,0 +1,252 @@
+"""The marts as files people open without SQL: an Excel workbook, or CSV / Parquet files.
+
+The workbook has one sheet per mart and a `Keterangan` sheet describing every column, from the dbt
+documentation (the manifest when dbt has parsed the project, else the model yml files). Numbers are stored
+as numbers, header rows are frozen and filters are on. The warehouse is opened read-only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ingest.paths import REPO_ROOT
+
+FORMATS = ("xlsx", "csv", "parquet")
+DESCRIPTION_SHEET = "Keterangan"
+DBT_DIR = REPO_ROOT / "dbt"
+# Kupang's time zone: a refresh at 02:00 WITA is dated that day, not the day before (UTC).
+LOCAL_ZONE = ZoneInfo("Asia/Makassar")
+
+_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER")
+_AMOUNT_WORDS = ("pagu", "rupiah", "count", "rows", "lines", "programs", "sources", "documents")
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Mart:
+    name: str
+    description: str
+    columns: list[Column]
+
+
+def export_file_name(day: date, extension: str) -> str:
+    return f"ntt_poverty_{day:%Y-%m-%d}.{extension}"
+
+
+def _yml_descriptions(dbt_dir: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    found = {}
+    for path in sorted((dbt_dir / "models").rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []) or []:
+            columns = {
+                c["name"]: " ".join(str(c.get("description", "")).split()) for c in model.get("columns", [])
+            }
+            found[model["name"]] = (" ".join(str(model.get("description", "")).split()), columns)
+    return found
+
+
+def _manifest_descriptions(dbt_dir: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    manifest = dbt_dir / "target" / "manifest.json"
+    if not manifest.exists():
+        return {}
+    found = {}
+    for node in json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values():
+        if node.get("resource_type") == "model":
+            columns = {
+                name: " ".join(c.get("description", "").split()) for name, c in node["columns"].items()
+            }
+            found[node["name"]] = (" ".join(node.get("description", "").split()), columns)
+    return found
+
+
+def dbt_descriptions(dbt_dir: Path = DBT_DIR) -> dict[str, tuple[str, dict[str, str]]]:
+    """model -> (description, {column: description}), from the dbt manifest, completed from the yml files."""
+    descriptions = _yml_descriptions(dbt_dir)
+    for model, (description, columns) in _manifest_descriptions(dbt_dir).items():
+        _, yml_columns = descriptions.get(model, ("", {}))
+        descriptions[model] = (description, {**yml_columns, **{k: v for k, v in columns.items() if v}})
+    return descriptions
+
+
+def marts(connection: duckdb.DuckDBPyConnection, dbt_dir: Path = DBT_DIR) -> list[Mart]:
+    """The mart tables of schema `main` with their columns, types and dbt descriptions."""
+    descriptions = dbt_descriptions(dbt_dir)
+    names = [
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+            " and table_name like 'mart\\_%' escape '\\' order by table_name"
+        ).fetchall()
+    ]
+    found = []
+    for name in names:
+        description, column_descriptions = descriptions.get(name, ("", {}))
+        columns = [
+            Column(column, data_type, column_descriptions.get(column, ""))
+            for column, data_type in connection.execute(
+                "select column_name, data_type from information_schema.columns"
+                " where table_schema = 'main' and table_name = ? order by ordinal_position",
+                [name],
+            ).fetchall()
+        ]
+        found.append(Mart(name, description, columns))
+    return found
+
+
+def _cell_value(value: object) -> object:
+    """A value Excel stores natively: numbers stay numbers, lists become text, times lose their zone."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        return str(value)  # beyond what Excel's doubles hold exactly
+    return value
+
+
+def _number_format(column: Column) -> str | None:
+    upper = column.data_type.upper()
+    if upper.startswith(_INTEGER_TYPES):
+        # Thousands separators for amounts only: a year or a BPS code reads 2023 / 5316, not 2.023 / 5.316.
+        return "#,##0" if any(word in column.name for word in _AMOUNT_WORDS) else "0"
+    if upper.startswith(("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC")):
+        return "#,##0.00"
+    if upper == "DATE":
+        return "yyyy-mm-dd"
+    if upper.startswith("TIMESTAMP"):
+        return "yyyy-mm-dd hh:mm"
+    return None
+
+
+def _finish_sheet(sheet: Worksheet, widths: list[int]) -> None:
+    sheet.freeze_panes = "A2"
+    if sheet.max_row >= 1 and sheet.max_column >= 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{max(sheet.max_row, 1)}"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _write_mart(sheet: Worksheet, connection: duckdb.DuckDBPyConnection, mart: Mart) -> None:
+    sheet.append([column.name for column in mart.columns])
+    formats = [_number_format(column) for column in mart.columns]
+    widths = [len(column.name) for column in mart.columns]
+    for row in connection.execute(f'select * from main."{mart.name}"').fetchall():
+        values = [_cell_value(value) for value in row]
+        sheet.append(values)
+        for index, value in enumerate(values):
+            widths[index] = max(widths[index], min(len(str(value)) if value is not None else 0, 60))
+    for index, number_format in enumerate(formats, start=1):
+        if number_format is None:
+            continue
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.number_format = number_format
+    _finish_sheet(sheet, widths)
+
+
+def _description_rows(found: Iterable[Mart], source: Path) -> list[list[str]]:
+    rows = []
+    for mart in found:
+        rows.append([mart.name, "", "", mart.description])
+        rows += [[mart.name, column.name, column.data_type, column.description] for column in mart.columns]
+    rows.append(["", "", "", ""])
+    rows.append(["(berkas)", str(source.name), "", "Gudang data asal ekspor ini (dibuka hanya-baca)."])
+    return rows
+
+
+def _write_descriptions(sheet: Worksheet, found: list[Mart], source: Path) -> None:
+    sheet.append(["Lembar (tabel)", "Kolom", "Tipe data", "Keterangan (dokumentasi dbt)"])
+    for row in _description_rows(found, source):
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        cells[3].alignment = Alignment(wrap_text=True, vertical="top")
+        if not cells[1].value:
+            for cell in cells:
+                cell.font = Font(bold=True)
+    _finish_sheet(sheet, [30, 28, 14, 90])
+
+
+def _replace(partial: Path, final: Path) -> Path:
+    os.replace(partial, final)
+    return final
+
+
+def write_excel_export(database: Path, out_dir: Path, day: date | None = None) -> Path:
+    """Write out_dir/ntt_poverty_<YYYY-MM-DD>.xlsx (date in Kupang) from the warehouse; returns its path."""
+    day = day or datetime.now(LOCAL_ZONE).date()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / export_file_name(day, "xlsx")
+    partial = out_dir / f".{final.name}.partial"
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        found = marts(connection)
+        for mart in found:
+            _write_mart(workbook.create_sheet(mart.name[:31]), connection, mart)
+    _write_descriptions(workbook.create_sheet(DESCRIPTION_SHEET), found, database)
+    workbook.save(partial)
+    return _replace(partial, final)
+
+
+def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[Path]:
+    """One CSV or Parquet file per mart, plus keterangan.<format> describing every column."""
+    if file_format not in ("csv", "parquet"):
+        raise ValueError(f"unknown format {file_format!r}: choose csv or parquet")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    options = "(format csv, header true)" if file_format == "csv" else "(format parquet)"
+    with duckdb.connect(str(database), read_only=True) as connection:
+        found = marts(connection)
+        for mart in found:
+            final = out_dir / f"{mart.name}.{file_format}"
+            partial = out_dir / f".{final.name}.partial"
+            connection.execute(f"copy (select * from main.\"{mart.name}\") to '{partial}' {options}")
+            written.append(_replace(partial, final))
+        final = out_dir / f"keterangan.{file_format}"
+        partial = out_dir / f".{final.name}.partial"
+        header = ["lembar", "kolom", "tipe_data", "keterangan"]
+        rows = _description_rows(found, database)
+        if file_format == "csv":
+            with partial.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(header)
+                writer.writerows(rows)
+        else:
+            connection.execute(
+                "create temp table keterangan"
+                " (lembar varchar, kolom varchar, tipe_data varchar, keterangan varchar)"
+            )
+            connection.executemany("insert into keterangan values (?, ?, ?, ?)", rows)
+            connection.execute(f"copy keterangan to '{partial}' (format parquet)")
+        written.append(_replace(partial, final))
+    return written
+
+
+def export_warehouse(database: Path, out_dir: Path, file_format: str) -> list[Path]:
+    """`ntt-warehouse export`: the workbook, or one file per mart, in out_dir."""
+    if file_format == "xlsx":
+        return [write_excel_export(database, out_dir)]
+    return write_table_export(database, out_dir, file_format)
