@@ -1,20 +1,18 @@
--- Every BPS value from every staged BPS source, in one shape, ranked within its cell: the layout's priority
--- first (seed bps_layout_priority), then a landed file over a bundled one (a user drops a newer download on
--- purpose), then the file whose name sorts last. fct_poverty_indicator keeps rank 1.
+{{ config(materialized="table") }}
+
+-- Every BPS value from every staged BPS source, for every area (Indonesia, the provinces, every kab/kota), in
+-- one shape: urban and rural figures as indicator variants (P0_URBAN, POOR_COUNT_RURAL, ...), and each value
+-- with the Susenas round it measures. A semester is its round; an annual figure's round depends on its series
+-- and year (seed bps_survey_rounds): the kab/kota tables' year is the March round from 2015 and September
+-- 2012-2014, while the province table's Tahunan figure (2007-2011) is a round of its own. Two rounds in one
+-- period are two measurements, never merged: the cell is area x year x period x indicator x survey round.
+-- Within a cell, sources are ranked: the layout's priority first (seed bps_layout_priority), then a landed file
+-- over a bundled one (a user drops a newer download on purpose), then the file whose name sorts last.
+-- fct_poverty_indicator keeps rank 1.
 with unioned as (
     select * from {{ ref('stg_bps__downloads') }}
     union all
     select * from {{ ref('stg_bps__webapi') }}
-),
-
--- NTT and its kab/kota, with urban and rural figures as indicator variants (P0_URBAN, ...).
-ntt as (
-    select
-        * exclude (indicator_code),
-        indicator_code
-        || case area_type when 'urban' then '_URBAN' when 'rural' then '_RURAL' else '' end as indicator_code
-    from unioned
-    where province_bps_code = 5300
 ),
 
 origins as (
@@ -22,23 +20,45 @@ origins as (
     from {{ ref('stg_ingest__source_files') }}
     where source in ('bps_downloads', 'bps_webapi')
     group by source_file
+),
+
+valued as (
+    select
+        unioned.bps_code,
+        unioned.area_name,
+        unioned.year,
+        unioned.semester,
+        unioned.indicator_code
+        || case unioned.area_type when 'urban' then '_URBAN' when 'rural' then '_RURAL' else '' end
+            as indicator_code,
+        unioned.value,
+        unioned.layout,
+        layouts.series,
+        unioned.source_file,
+        unioned.source_row,
+        coalesce(origins.origin, 'bundled') as origin,
+        layouts.priority as layout_priority
+    from unioned
+    join {{ ref('stg_reference__bps_layout_priority') }} as layouts using (layout)
+    left join origins using (source_file)
+),
+
+rounded as (
+    select
+        valued.*,
+        case valued.semester when 1 then 'march' when 2 then 'september' else rounds.survey_round end
+            as survey_round
+    from valued
+    left join {{ ref('bps_survey_rounds') }} as rounds
+        on valued.semester is null
+        and rounds.series = valued.series
+        and valued.year between coalesce(rounds.first_year, 0) and coalesce(rounds.last_year, 9999)
 )
 
 select
-    unioned.bps_code,
-    unioned.year,
-    unioned.semester,
-    unioned.indicator_code,
-    unioned.value,
-    unioned.layout,
-    unioned.source_file,
-    unioned.source_row,
-    coalesce(origins.origin, 'bundled') as origin,
-    priority.priority as layout_priority,
+    *,
     row_number() over (
-        partition by unioned.bps_code, unioned.year, unioned.semester, unioned.indicator_code
-        order by priority.priority, origins.origin = 'landed' desc, unioned.source_file desc, unioned.source_row
+        partition by bps_code, year, semester, indicator_code, survey_round
+        order by layout_priority, origin = 'landed' desc, source_file desc, source_row
     ) as source_rank
-from ntt as unioned
-join {{ ref('stg_reference__bps_layout_priority') }} as priority using (layout)
-left join origins using (source_file)
+from rounded

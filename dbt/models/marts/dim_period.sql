@@ -7,6 +7,8 @@ with bounds as (
     from (
         select year from {{ ref('int_bps__poverty_values') }}
         union all
+        select year from {{ ref('int_releases__poverty_values') }}
+        union all
         select year from {{ ref('stg_rat__documents') }}
     )
 ),

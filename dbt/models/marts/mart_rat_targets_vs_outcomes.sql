@@ -71,7 +71,9 @@ targets as (
     from areas
 ),
 
--- Annual figures; where an indicator has only survey-round figures for a year, the March round.
+-- Annual figures; where an indicator has only survey-round figures for a year, the March round. Of a
+-- province's two annual figures of 2008-2011, the kab/kota tables' (as mart_regency_poverty_profile). Extreme
+-- poverty comes from releases, each figure with its producer (BPS, or a Kemenko PMK estimate).
 bps_values as (
     select
         regency.bps_code,
@@ -79,14 +81,16 @@ bps_values as (
         period.year,
         period.label as period_label,
         fact.value,
-        fact.source_file
+        fact.source_file,
+        fact.producer
     from {{ ref('fct_poverty_indicator') }} as fact
     join {{ ref('dim_regency') }} as regency using (regency_key)
     join {{ ref('dim_period') }} as period using (period_key)
     join {{ ref('dim_indicator') }} as indicator using (indicator_key)
     where indicator.source = 'BPS'
     qualify row_number() over (
-        partition by regency.bps_code, indicator.indicator_code, period.year order by period.semester nulls first
+        partition by regency.bps_code, indicator.indicator_code, period.year
+        order by period.semester nulls first, fact.survey_round = 'annual', fact.survey_round
     ) = 1
 ),
 
@@ -125,6 +129,7 @@ select
     outcome.period_label as outcome_period,
     outcome.value as outcome_value,
     outcome.source_file as outcome_source_file,
+    outcome.producer as outcome_producer,
     targets.year - 1 as baseline_year,
     baseline.value as baseline_value,
     latest.latest_year,
