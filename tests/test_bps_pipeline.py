@@ -3,10 +3,6 @@
 import shutil
 from pathlib import Path
 
-import pandas as pd
-
-from ingest.bps import read_bps_table
-from ingest.bps.formats import candidate_files
 from ingest.paths import BUNDLED_DATA_DIR
 from tests.conftest import P0_FILE, Warehouse, p0_table_with_2026
 
@@ -19,31 +15,24 @@ FACT = """
 """
 
 
-def test_every_bundled_value_is_in_the_fact_once(built_warehouse: Warehouse):
+def test_the_priority_decides_each_cell_and_survey_rounds_stay_apart(built_warehouse: Warehouse):
+    """Every bundled value is counted in the fact once: tests/test_bps_marts.py checks it for every area."""
     warehouse = built_warehouse
-
-    parsed = pd.concat([read_bps_table(p) for p in candidate_files(BUNDLED_DATA_DIR / "bps")])
-    ntt = parsed[parsed["province_bps_code"] == 5300]
-    variant = ntt["indicator"] + ntt["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"})
-    cells = ntt.assign(indicator=variant).drop_duplicates(["bps_code", "year", "semester", "indicator"])
-    cells = cells.groupby("indicator").size()
-    fact = dict(
-        warehouse.query(
-            """select i.indicator_code, count(*) from main.fct_poverty_indicator f
-               join main.dim_indicator i using (indicator_key) group by 1"""
-        )
-    )
-    assert fact == cells.to_dict()
     assert warehouse.query(FACT, 5301, 2024, "POVERTY_LINE") == [(441428.0, "area_by_year")]
     assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "area_by_year")]
-    # The province table wins the province's own figures (seed bps_layout_priority).
-    assert warehouse.query(FACT, 5300, 2010, "P0") == [(23.03, "province_daerah_semester")]
-    # The kab/kota tables' NTT row for 2008-2011 is another series than the province table's annual figure.
+    # The province's annual figure of 2010 is two measurements, the province table's Tahunan figure and the
+    # kab/kota tables' own round; both are kept, each with its round (they were once listed as conflicts).
+    two_rounds = FACT.replace("select f.value,", "select f.survey_round, f.value,") + " order by 1"
+    assert warehouse.query(two_rounds, 5300, 2010, "P0") == [
+        ("annual", 23.03, "province_daerah_semester"),
+        ("other", 21.76, "area_by_year"),
+    ]
     conflicts = warehouse.query(
         "select distinct bps_code, year, indicator_code from provenance.bps_value_conflicts order by all"
     )
-    assert {(code, year) for code, year, _ in conflicts} == {(5300, y) for y in range(2008, 2012)}
-    assert {indicator for _, _, indicator in conflicts} == {"P0", "P1", "P2", "POOR_COUNT"}
+    assert [(code, year) for code, year, _ in conflicts if code == 5300 and 2008 <= year <= 2011] == []
+    # The real disagreements stay listed (tests/test_bps_marts.py checks them against the files).
+    assert (0, 2017, "P0") in conflicts
 
 
 def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehouse: Warehouse):

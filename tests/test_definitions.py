@@ -50,6 +50,8 @@ def test_marts_have_enforced_contracts():
         "mart_budget_vs_poverty",
         "mart_program_convergence",
         "mart_rat_targets_vs_outcomes",
+        "mart_province_comparison",
+        "mart_kabkota_national_rank",
     }
     assert all(node["config"]["contract"]["enforced"] for node in marts.values())
 
