@@ -202,6 +202,38 @@ def test_conflicts_list_the_real_disagreements_of_the_files(warehouse: Path):
     assert {r for (r,) in rounds} <= {"march", "september", "annual", "other"}
 
 
+def test_the_conflict_list_is_every_disagreement_within_a_round_and_nothing_else(warehouse: Path):
+    """Recomputed in Python from every bundled file: same area, year, survey round and indicator, values
+    apart by more than the indicator's rounding tolerance (one-decimal prints allow 0.05)."""
+    parsed = all_observations()
+    measured = parsed.assign(
+        indicator=parsed["indicator"]
+        + parsed["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"}),
+        survey_round=[
+            survey_round(layout, year, semester)
+            for layout, year, semester in zip(parsed.layout, parsed.year, parsed.semester, strict=True)
+        ],
+        value=parsed.value.astype(float),
+    )
+    tolerance = {
+        row["indicator_code"]: float(row["rounding_tolerance"]) for row in _csv(SEEDS / "bps_indicators.csv")
+    }
+    expected = set()
+    for (code, year, round_, indicator), values in measured.groupby(
+        ["bps_code", "year", "survey_round", "indicator"]
+    ).value:
+        allowed = tolerance[indicator]
+        if any(v == round(v, 1) for v in values):
+            allowed = max(allowed, 0.051)
+        if values.max() - values.min() > allowed:
+            expected.add((int(code), int(year), round_, indicator))
+    listed = query(
+        warehouse, "select bps_code, year, survey_round, indicator_code from provenance.bps_value_conflicts"
+    )
+    assert set(listed) == expected and len(listed) == len(expected)
+    assert len(expected) == 13  # the README counts them
+
+
 def test_ntt_among_the_provinces_p0_march_2022(warehouse: Path):
     table = read_bps_table(P0_PROVINCE_2022)
     march = table[(table.semester == 1) & (table.area_type == "total") & (table.indicator == "P0")]
@@ -230,16 +262,17 @@ def test_ntt_kabkota_ranked_among_all_kabkota_of_indonesia(warehouse: Path):
     values = dict(zip(kabkota.bps_code.astype(int), kabkota.value.astype(float), strict=True))
     ranks = ranks_highest_first(values)
     [ntt_province] = set(p0[(p0.bps_code == NTT) & (p0.layout == "area_by_year")].value.astype(float))
+    [national] = set(p0[(p0.bps_code == 0) & (p0.semester == 1)].value.astype(float))  # March 2024
     assert len(values) == 514
     rows = query(
         warehouse,
-        """select bps_code, value, national_rank, kabkota_ranked, rank_in_province, province_value
-           from main.mart_kabkota_national_rank where is_ntt and indicator_code = 'P0' and year = 2024""",
+        """select bps_code, value, national_rank, kabkota_ranked, rank_in_ntt, ntt_value, national_value
+           from main.mart_kabkota_national_rank where indicator_code = 'P0' and year = 2024""",
     )
     ntt_codes = {code for code in values if code // 100 == 53}
-    in_province = ranks_highest_first({code: values[code] for code in ntt_codes})
+    in_ntt = ranks_highest_first({code: values[code] for code in ntt_codes})
     assert {row[0]: row[1:] for row in rows} == {
-        code: (values[code], ranks[code], 514, in_province[code], ntt_province) for code in ntt_codes
+        code: (values[code], ranks[code], 514, in_ntt[code], ntt_province, national) for code in ntt_codes
     }
     # A year only NTT's extract gives is no national ranking.
     only_ntt = query(
@@ -378,8 +411,9 @@ def test_readme_ntt_kabkota_among_all_kabkota_is_what_the_files_say(warehouse: P
     values = dict(zip(kabkota.bps_code.astype(int), kabkota.value.astype(float), strict=True))
     ranks = ranks_highest_first(values)
     ntt = {code: value for code, value in values.items() if code // 100 == 53}
-    in_province = ranks_highest_first(ntt)
+    in_ntt = ranks_highest_first(ntt)
     [province] = set(p0[(p0.bps_code == NTT) & (p0.layout == "area_by_year")].value.astype(float))
+    [national] = set(p0[(p0.bps_code == 0) & (p0.semester == 1)].value.astype(float))
     names = dict(query(warehouse, "select bps_code, name from main.dim_area where is_ntt"))
     top = sorted(ntt, key=lambda code: (ranks[code], names[code]))[:5]
     expected = [
@@ -388,8 +422,9 @@ def test_readme_ntt_kabkota_among_all_kabkota_is_what_the_files_say(warehouse: P
             str(ntt[code]),
             str(ranks[code]),
             str(len(values)),
-            str(in_province[code]),
+            str(in_ntt[code]),
             str(round(ntt[code] - province, 2)),
+            str(national),
         ]
         for code in top
     ]

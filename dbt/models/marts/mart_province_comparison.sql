@@ -1,10 +1,11 @@
--- Every province beside Indonesia and the other provinces: per indicator, period and survey round, the
--- province's BPS figure, its rank among the provinces with a figure (1 = the highest value; for P0, P1, P2 and
--- the number poor, the poorest; none when only one province has a figure), the national figure of the same Susenas round and the gap to it. The national
--- figure of an annual period is Indonesia's figure of the round that annual figure measures (from 2015 the
--- kab/kota tables' year is the March round, so its province rows sit beside Indonesia's March figure); a round
--- Indonesia has no figure for (the kab/kota tables' 2008-2011 round) has none. Release figures (extreme
--- poverty, NTT only) are not ranked here.
+-- Every province beside Indonesia and the other provinces. One row per measurement (province x indicator x
+-- year x survey round), in the period the province tables publish it (S1, S2, or their Tahunan figure), else
+-- the kab/kota tables' annual row: the province's figure, its rank among the provinces with a figure of the
+-- same measurement (1 = the highest value; for P0, P1, P2 and the number poor the poorest; none when only one
+-- province has one), Indonesia's figure of the same Susenas round and the gap to it (from 2015 the kab/kota
+-- tables' year is the March round, so a figure only they give sits beside Indonesia's March figure; their
+-- 2004-2006 and 2008-2011 round has no national figure). Whole-province figures only (not the urban and rural
+-- variants); release figures (extreme poverty) are not ranked here.
 with figures as (
     select
         area.area_key,
@@ -31,7 +32,16 @@ with figures as (
     join {{ ref('dim_period') }} as period using (period_key)
     join {{ ref('dim_indicator') }} as indicator using (indicator_key)
     where area.level in ('country', 'province') and fact.source_layout != 'release'
+        -- The whole-province figures; the urban and rural variants stay in fct_poverty_indicator (a mart of
+        -- every variant of every province is 2.3 times the rows, and the Excel export writes every mart).
+        and not regexp_matches(indicator.indicator_code, '_(URBAN|RURAL)$')
     window national as (partition by period.year, fact.indicator_key, fact.survey_round)
+    -- One row per measurement: a March figure the province table gives (S1) and the kab/kota tables repeat in
+    -- their annual row is one figure, shown in the province table's period.
+    qualify row_number() over (
+        partition by area.bps_code, period.year, fact.indicator_key, fact.survey_round
+        order by period.semester nulls last
+    ) = 1
 )
 
 select
@@ -60,5 +70,5 @@ select
 from figures
 where level = 'province'
 window
-    provinces_alike_all as (partition by period_key, indicator_key, survey_round),
+    provinces_alike_all as (partition by year, indicator_key, survey_round),
     provinces_alike as (provinces_alike_all order by value desc)
