@@ -22,7 +22,7 @@ from ingest.rat.errors import (
 )
 from ingest.rat.funding import funding_source_codes
 from ingest.rat.header import COLUMNS
-from ingest.rat.layout import Grid, page_grids
+from ingest.rat.layout import Cell, Grid, page_grids
 from ingest.rat.locations import resolve_location
 from ingest.rat.matrix import Matrix, assemble
 from ingest.rat.numbers import parse_rupiah, parse_target
@@ -60,6 +60,8 @@ class RatRow:
     uncertain_columns: str
     source_file: str
     source_sha256: str
+    ocr: bool = False  # the values were read from a scan by OCR
+    ocr_confidence: float | None = None  # OCR: the lowest word confidence (0-100) in the row's cells
 
 
 CSV_COLUMNS = list(RatRow.__dataclass_fields__)
@@ -73,6 +75,8 @@ class RatDocument:
     page_count: int
     matrix_pages: list[int]
     rows: list[RatRow]
+    ocr: bool = False
+    ocr_confidence: float | None = None  # OCR: the mean word confidence (0-100) over the document
 
     @property
     def budget_total(self) -> int:
@@ -123,7 +127,7 @@ def _document_grids(
     return grids, has_text
 
 
-def _rows(matrix: Matrix, source_file: str, sha256: str) -> list[RatRow]:
+def _rows(matrix: Matrix, source_file: str, sha256: str, ocr: bool = False) -> list[RatRow]:
     rows: list[RatRow] = []
     budget_lines: dict[int, int] = {}
     pagu_index = COLUMNS.index("pagu")
@@ -155,9 +159,19 @@ def _rows(matrix: Matrix, source_file: str, sha256: str) -> list[RatRow]:
                 uncertain_columns=" ".join(c for c in COLUMNS if c in matrix_row.uncertain),
                 source_file=source_file,
                 source_sha256=sha256,
+                ocr=ocr,
+                ocr_confidence=lowest_confidence(matrix_row.cells) if ocr else None,
             )
         )
     return rows
+
+
+def lowest_confidence(cells: list[Cell | None]) -> float | None:
+    """The lowest OCR word confidence in the cells (and their continuations on later pages)."""
+    values = [
+        line.confidence for cell in cells if cell for line in cell.all_lines() if line.confidence is not None
+    ]
+    return min(values) if values else None
 
 
 def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocument:
@@ -167,10 +181,14 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
     with _open(path) as pdf:
         page_count = len(pdf.pages)
         grids, has_text = _document_grids(pdf, path, progress)
-        has_images = any(page.images for page in pdf.pages) if not has_text else False
-    if not has_text:
-        what = "its pages are images (a scanned document)" if has_images else "it has no text"
-        raise ScannedPdfError(path, f"no text layer: {what}; run OCR first (for example ocrmypdf)")
+        scan = None
+        if not has_text:
+            if not any(page.images for page in pdf.pages):
+                raise ScannedPdfError(path, "no text layer and no page images: it has no text")
+            from ingest.rat.ocr.document import read_scan  # only scans load the OCR code
+
+            scan = read_scan(pdf, path, progress)
+            grids = scan.grids
     matrix = assemble(grids)
     if matrix is None:
         raise NoMatrixError(
@@ -178,14 +196,19 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
         )
     if not matrix.rows:
         raise NoMatrixError(path, "the RAT matrix header was found but it has no rows")
-    return RatDocument(
+    document = RatDocument(
         path=path,
         sha256=sha256,
         year=matrix.year,
         page_count=page_count,
         matrix_pages=matrix.pages,
-        rows=_rows(matrix, display_path(path), sha256),
+        rows=_rows(matrix, display_path(path), sha256, ocr=scan is not None),
+        ocr=scan is not None,
+        ocr_confidence=scan.mean_confidence if scan else None,
     )
+    if scan is not None:
+        scan.check(document, matrix)  # raises OcrUncertainError naming the cells to check
+    return document
 
 
 def write_rows_csv(document: RatDocument, path: Path) -> None:

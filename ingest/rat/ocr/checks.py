@@ -1,0 +1,81 @@
+"""Rupiah are never guessed: every budget amount read by OCR must be well-formed and read with confidence.
+
+A pagu cell whose lowest word confidence is under PAGU_MIN_CONFIDENCE, or whose text is not an amount
+as RAT matrices print them, is a cell a person must check before the budget is published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.rat.extract import lowest_confidence
+from ingest.rat.header import COLUMNS
+from ingest.rat.layout import BBox, Cell
+
+# Tesseract word confidence (0-100) a pagu's digits must reach; calibrated on scans of the bundled
+# report (bench/rat_ocr.py): see the README's OCR section.
+PAGU_MIN_CONFIDENCE = 80.0
+
+_AMOUNT = re.compile(
+    r"(Rp\.?\s?)?"
+    r"(\d{1,3}(,\d{3})+(\.\d{2})?|\d{1,3}(\.\d{3})+(,\d{2})?|\d+)"
+    r"(,-|,00|\.00|\.-)?"
+)
+
+
+def is_amount(text: str) -> bool:
+    """A rupiah amount with consistent thousands groups: "113,455,810,589", "Rp 1.900.029.860,00"."""
+    return bool(_AMOUNT.fullmatch(" ".join(text.split())))
+
+
+@dataclass(frozen=True)
+class DoubtfulCell:
+    page: int
+    row: int
+    column: str
+    text: str
+    confidence: float | None
+    why: str
+
+    def __str__(self) -> str:
+        confidence = "" if self.confidence is None else f", confidence {self.confidence:.0f}"
+        return f"page {self.page} row {self.row} {self.column} read {self.text!r} ({self.why}{confidence})"
+
+
+def _parts(cell: Cell) -> list[Cell]:
+    return [cell] + [p for part in cell.continued_in for p in _parts(part)]
+
+
+def _inside(box: BBox, cell: Cell) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return cell.bbox[0] <= cx <= cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]
+
+
+def doubtful_pagu_cells(matrix_rows, rows, unread: dict[int, list[BBox]]) -> list[DoubtfulCell]:
+    """Each budget line's pagu that is not a well-formed amount read with enough confidence.
+
+    `unread` holds, per page, the cells where the scan shows ink but OCR read no word: in a Pagu column
+    that is an amount nobody read.
+    """
+    pagu = COLUMNS.index("pagu")
+    doubts: list[DoubtfulCell] = []
+    seen: set[int] = set()
+    for matrix_row, row in zip(matrix_rows, rows, strict=True):
+        cell = matrix_row.cells[pagu]
+        if cell is None or id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        confidence = lowest_confidence([cell])
+        if any(_inside(box, part) for part in _parts(cell) for box in unread.get(part.page, [])):
+            why = "ink OCR could not read"
+        elif not row.pagu:
+            continue
+        elif not is_amount(row.pagu):
+            why = "not an amount"
+        elif confidence is None or confidence < PAGU_MIN_CONFIDENCE:
+            why = f"below {PAGU_MIN_CONFIDENCE:.0f}"
+        else:
+            continue
+        doubts.append(DoubtfulCell(cell.page, row.row, "pagu", row.pagu, confidence, why))
+    return doubts

@@ -1,0 +1,188 @@
+"""One scanned page read: its words (with confidence) and its table rules, in PDF points.
+
+The page is rendered at the scan's resolution, straightened, its rules found and erased, and then each
+table cell the rules enclose is read by Tesseract as a block of its own, so text never runs from one
+column into the next; what lies outside the tables (titles, narrative) is read as a page.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import pypdfium2
+from pdfplumber.page import Page
+from PIL import Image
+
+from ingest.rat.ocr.deskew import deskewed
+from ingest.rat.ocr.raster import rendered_page
+from ingest.rat.ocr.rules import Segment, ink, ruling
+from ingest.rat.ocr.tesseract import AUTO, BLOCK, Word, words_in_images
+
+# Tesseract reads best with letters some 20 pixels high: lower resolutions are enlarged to this one.
+OCR_DPI = 300.0
+_PAD = 12  # pixels of paper around a cell, as Tesseract expects a margin
+_MIN_INK_POINTS2 = 0.5  # less ink than this (in square points) is dust, not a letter
+# Side bearings as fractions of the font size, measured on scans of the bundled report against its text
+# layer (bench/rat_ocr.py --bearings): the ink starts just after the glyph's origin and ends well before
+# its advance.
+LEFT_BEARING = 0.02
+RIGHT_BEARING = 0.11
+
+
+def explicit_table_settings(horizontal: list[dict], vertical: list[dict]) -> dict:
+    """pdfplumber table settings that build tables from these rules only."""
+    return {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical,
+        "explicit_horizontal_lines": horizontal,
+    }
+
+
+@dataclass
+class OcrPage:
+    number: int
+    dpi: float
+    skew_degrees: float
+    words: list[dict] = field(default_factory=list)  # pdfplumber-style words in points, with "conf"
+    horizontal: list[dict] = field(default_factory=list)  # pdfplumber line objects in points
+    vertical: list[dict] = field(default_factory=list)
+    unread: list[tuple[float, float, float, float]] = field(default_factory=list)  # cells with ink, no word
+
+    @property
+    def table_settings(self) -> dict | None:
+        if len(self.horizontal) < 2 or len(self.vertical) < 2:
+            return None
+        return explicit_table_settings(self.horizontal, self.vertical)
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """From image pixels to page points."""
+
+    x: float
+    y: float
+    left: float
+    top: float
+
+    def line(self, segment: Segment, doctop_offset: float) -> dict:
+        x0, x1 = self.left + segment.x0 * self.x, self.left + segment.x1 * self.x
+        top, bottom = self.top + segment.top * self.y, self.top + segment.bottom * self.y
+        return {
+            "object_type": "line",
+            "x0": x0,
+            "x1": x1,
+            "top": top,
+            "bottom": bottom,
+            "width": x1 - x0,
+            "height": bottom - top,
+            "doctop": top + doctop_offset,
+        }
+
+    def word(self, word: Word, dx: float, dy: float, enlarged: float, font: tuple[float, float]) -> dict:
+        """The word as pdfplumber gives a text layer's: box from side bearing to advance, ascent to descent.
+
+        OCR boxes hug the ink; a PDF's glyph boxes are wider by the side bearings and as tall as the font
+        (the text repair and row joining measure lines against cell edges with them). The page's median
+        font size and descent stand for every line, so a line without ascenders is as tall as one with.
+        """
+        size, descent = font
+
+        def unscaled(v: float) -> float:  # pixel centres of the enlarged crop back onto the page's
+            return (v + 0.5) / enlarged - 0.5 if enlarged != 1.0 else v
+
+        return {
+            "text": word.text,
+            "x0": self.left + (dx + unscaled(word.x0 - LEFT_BEARING * size)) * self.x,
+            "x1": self.left + (dx + unscaled(word.x1 + RIGHT_BEARING * size)) * self.x,
+            "top": self.top + (dy + unscaled(word.baseline - size + descent)) * self.y,
+            "bottom": self.top + (dy + unscaled(word.baseline + descent)) * self.y,
+            "conf": word.confidence,
+        }
+
+
+def _typical_font(words: list[Word]) -> tuple[float, float]:
+    """Median font size and descent of the words' lines (in the pixels they were read in)."""
+    if not words:
+        return (1.0, 0.2)
+    return (float(np.median([w.font_size for w in words])), float(np.median([w.descent for w in words])))
+
+
+def _padded(image: Image.Image, enlarged: float) -> Image.Image:
+    if enlarged != 1.0:
+        size = (max(round(image.width * enlarged), 1), max(round(image.height * enlarged), 1))
+        image = image.resize(size, Image.Resampling.BICUBIC)
+    canvas = Image.new("L", (image.width + 2 * _PAD, image.height + 2 * _PAD), 255)
+    canvas.paste(image, (_PAD, _PAD))
+    return canvas
+
+
+def read_page(
+    document: pypdfium2.PdfDocument, page: Page, number: int, dpi: float, lock: threading.Lock
+) -> OcrPage:
+    """Words and rules of page `number` (1-based). `lock` guards pdfium and pdfplumber, not thread-safe."""
+    with lock:
+        image = rendered_page(document, number - 1, dpi)
+        x0, top, x1, bottom = page.bbox
+        doctop_offset = page.initial_doctop
+    gray = np.asarray(image)
+    dark = ink(gray)
+    image, angle = deskewed(image, dark)
+    if angle:
+        gray = np.asarray(image)
+        dark = ink(gray)
+    scale = _Scale((x1 - x0) / image.width, (bottom - top) / image.height, x0, top)
+    rules = ruling(dark, dpi)
+    result = OcrPage(number, dpi, angle)
+    result.horizontal = [scale.line(s, doctop_offset) for s in rules.horizontal]
+    result.vertical = [scale.line(s, doctop_offset) for s in rules.vertical]
+
+    clean = rules.erase(gray)
+    ink_left = dark & (clean < 255)  # ink that is not a rule
+    min_ink = max(round(_MIN_INK_POINTS2 * (dpi / 72.0) ** 2), 4)
+    enlarged = max(OCR_DPI / dpi, 1.0)
+    tables = []
+    if result.table_settings is not None:
+        with lock:
+            tables = page.find_tables(result.table_settings)
+    boxes: list[tuple[int, int, int, int]] = []
+    inset = max(round(0.5 * dpi / 72.0), 1) + 1
+    for bbox in {tuple(cell) for table in tables for cell in table.cells}:
+        left = round((bbox[0] - x0) / scale.x) + inset
+        upper = round((bbox[1] - top) / scale.y) + inset
+        right = round((bbox[2] - x0) / scale.x) - inset
+        lower = round((bbox[3] - top) / scale.y) - inset
+        if right - left > 2 and lower - upper > 2 and ink_left[upper:lower, left:right].sum() >= min_ink:
+            boxes.append((left, upper, right, lower))
+    boxes.sort(key=lambda b: (b[1], b[0]))
+    crops = [_padded(Image.fromarray(clean[b[1] : b[3], b[0] : b[2]]), enlarged) for b in boxes]
+    read = words_in_images(crops, dpi * enlarged, BLOCK)
+    font = _typical_font([w for words in read for w in words])
+    for box, words in zip(boxes, read, strict=True):
+        dx, dy = box[0] - _PAD / enlarged, box[1] - _PAD / enlarged  # the crop's origin on the page
+        result.words.extend(scale.word(w, dx, dy, enlarged, font) for w in words)
+        if not words:
+            left, upper, right, lower = box
+            result.unread.append(
+                (x0 + left * scale.x, top + upper * scale.y, x0 + right * scale.x, top + lower * scale.y)
+            )
+
+    outside = clean.copy()
+    for table in tables:
+        t0, t1, t2, t3 = table.bbox
+        rows = slice(max(round((t1 - top) / scale.y) - inset, 0), round((t3 - top) / scale.y) + inset)
+        columns = slice(max(round((t0 - x0) / scale.x) - inset, 0), round((t2 - x0) / scale.x) + inset)
+        outside[rows, columns] = 255
+        ink_left[rows, columns] = False
+    if ink_left.sum() >= min_ink:
+        rest = Image.fromarray(outside)
+        if enlarged != 1.0:
+            rest = rest.resize(
+                (round(rest.width * enlarged), round(rest.height * enlarged)), Image.Resampling.BICUBIC
+            )
+        for words in words_in_images([rest], dpi * enlarged, AUTO):
+            rest_font = _typical_font(words)
+            result.words.extend(scale.word(w, 0.0, 0.0, enlarged, rest_font) for w in words)
+    return result

@@ -1,0 +1,143 @@
+"""Scans of the bundled RAT report, made the way paper plans become image-only PDFs.
+
+- `clean_scan`: Ghostscript rasterises the pages at a given dpi into an image-only PDF (8-bit grey,
+  lossless), as a scanner with a good glass does;
+- `skewed_noisy_scan`: pdftoppm rasterises, ImageMagick turns each page 1-2 degrees (alternating), adds
+  sensor noise and a slight blur, and the pages are saved as JPEG in a PDF, as office scanners do;
+- `bad_scan`: 75 dpi and a heavy blur, too poor for anyone to read.
+
+Making a scan costs seconds per page, so each is made once into `.cache/rat-scans/` (gitignored) under
+a key of the source PDF's SHA-256, the parameters, and the versions of the programs that render it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from PIL import Image
+
+from tests.pdf_fixtures import RAT_2023_PDF
+
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "rat-scans"
+MATRIX_PAGES = range(13, 22)  # 1-based, inclusive range of the report's Tabel 3.1
+ALL_PAGES = range(1, 23)
+_RECIPE_VERSION = 1  # bump when a recipe below changes what it produces
+
+
+@cache
+def _version(*command: str) -> str:
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    return (completed.stdout + completed.stderr).strip().splitlines()[0]
+
+
+def renderer_versions() -> dict[str, str]:
+    return {
+        "gs": _version("gs", "--version"),
+        "pdftoppm": _version("pdftoppm", "-v"),
+        "imagemagick": _version("convert", "-version"),
+        "pillow": Image.__version__,
+    }
+
+
+@cache
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cached(name: str, parameters: dict, make) -> Path:
+    key = json.dumps(
+        {
+            "source": _sha256(RAT_2023_PDF),
+            "recipe": _RECIPE_VERSION,
+            "name": name,
+            **parameters,
+            **renderer_versions(),
+        },
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    path = CACHE_DIR / f"{name}-{digest}.pdf"
+    if not path.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        make(partial)
+        partial.replace(path)  # atomic: parallel test runs never see half a scan
+    return path
+
+
+def _run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def clean_scan(dpi: int, pages: range = MATRIX_PAGES) -> Path:
+    def make(destination: Path) -> None:
+        _run(
+            "gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfimage8", f"-r{dpi}",
+            f"-dFirstPage={pages.start}", f"-dLastPage={pages.stop - 1}", f"-sOutputFile={destination}",
+            str(RAT_2023_PDF),
+        )  # fmt: skip
+
+    return _cached("clean", {"dpi": dpi, "pages": [pages.start, pages.stop]}, make)
+
+
+def _pages_as_images(dpi: int, pages: range, directory: Path) -> list[Path]:
+    _run(
+        "pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(pages.start), "-l", str(pages.stop - 1),
+        str(RAT_2023_PDF), str(directory / "page"),
+    )  # fmt: skip
+    return sorted(directory.glob("page-*.png"))
+
+
+def _images_to_pdf(images: list[Path], destination: Path, dpi: int, quality: int) -> None:
+    opened = [Image.open(path).convert("L") for path in images]
+    opened[0].save(
+        destination, "PDF", resolution=dpi, save_all=True, append_images=opened[1:], quality=quality
+    )
+
+
+def skewed_noisy_scan(
+    dpi: int = 300,
+    pages: range = MATRIX_PAGES,
+    degrees: tuple[float, ...] = (1.5, -1.0, 2.0, -1.8, 1.2),
+    noise: float = 0.6,
+    blur: float = 0.5,
+) -> Path:
+    """Each page turned by the next angle of `degrees` (cycled), with Gaussian noise and a slight blur."""
+
+    def make(destination: Path) -> None:
+        with tempfile.TemporaryDirectory() as work:
+            images = _pages_as_images(dpi, pages, Path(work))
+            for index, image in enumerate(images):
+                _run(
+                    "convert", str(image), "-virtual-pixel", "white", "-background", "white",
+                    "-distort", "SRT", str(degrees[index % len(degrees)]),
+                    "-seed", str(index + 1), "-attenuate", str(noise), "+noise", "Gaussian",
+                    "-blur", f"0x{blur}", "-colorspace", "Gray", str(image),
+                )  # fmt: skip
+            _images_to_pdf(images, destination, dpi, quality=80)
+
+    parameters = {"dpi": dpi, "pages": [pages.start, pages.stop], "degrees": degrees, "noise": noise}
+    return _cached("skewed-noisy", {**parameters, "blur": blur}, make)
+
+
+def bad_scan(dpi: int = 75, pages: range = range(13, 15), blur: float = 2.5) -> Path:
+    def make(destination: Path) -> None:
+        with tempfile.TemporaryDirectory() as work:
+            images = _pages_as_images(dpi, pages, Path(work))
+            for image in images:
+                _run("convert", str(image), "-blur", f"0x{blur}", str(image))
+            _images_to_pdf(images, destination, dpi, quality=60)
+
+    return _cached("bad", {"dpi": dpi, "pages": [pages.start, pages.stop], "blur": blur}, make)
+
+
+def copy_to(scan: Path, destination: Path) -> Path:
+    shutil.copyfile(scan, destination)
+    return destination
