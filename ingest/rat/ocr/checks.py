@@ -52,11 +52,13 @@ def _inside(box: BBox, cell: Cell) -> bool:
     return cell.bbox[0] <= cx <= cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]
 
 
-def doubtful_pagu_cells(matrix_rows, rows, unread: dict[int, list[BBox]]) -> list[DoubtfulCell]:
-    """Each budget line's pagu that is not a well-formed amount read with enough confidence.
+def doubtful_pagu_cells(
+    matrix_rows, rows, unread: dict[int, list[BBox]], disputed: dict[int, list[tuple[BBox, str, str]]]
+) -> list[DoubtfulCell]:
+    """Each budget line's pagu that is not a well-formed amount read the same twice with enough confidence.
 
-    `unread` holds, per page, the cells where the scan shows ink but OCR read no word: in a Pagu column
-    that is an amount nobody read.
+    `unread` holds, per page, the cells where the scan shows ink but OCR read no word (in a Pagu column,
+    an amount nobody read); `disputed` the cells two readings read differently.
     """
     pagu = COLUMNS.index("pagu")
     doubts: list[DoubtfulCell] = []
@@ -67,8 +69,14 @@ def doubtful_pagu_cells(matrix_rows, rows, unread: dict[int, list[BBox]]) -> lis
             continue
         seen.add(id(cell))
         confidence = lowest_confidence([cell])
-        if any(_inside(box, part) for part in _parts(cell) for box in unread.get(part.page, [])):
+        parts = _parts(cell)
+        readings = [
+            (a, b) for part in parts for box, a, b in disputed.get(part.page, []) if _inside(box, part)
+        ]
+        if any(_inside(box, part) for part in parts for box in unread.get(part.page, [])):
             why = "ink OCR could not read"
+        elif readings:
+            why = "also read as " + " / ".join(repr(b) for _, b in readings)
         elif not row.pagu:
             continue
         elif not is_amount(row.pagu):

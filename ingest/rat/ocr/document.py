@@ -40,7 +40,8 @@ class ScanReading:
     def check(self, document, matrix) -> None:
         """Refuse the document if any budget amount is not certain, naming the cells to check."""
         unread = {page.number: page.unread for page in self.pages}
-        doubts = doubtful_pagu_cells(matrix.rows, document.rows, unread)
+        disputed = {page.number: page.disputed for page in self.pages}
+        doubts = doubtful_pagu_cells(matrix.rows, document.rows, unread, disputed)
         if doubts:
             raise OcrUncertainError(
                 document.path,

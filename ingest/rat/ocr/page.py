@@ -8,7 +8,7 @@ column into the next; what lies outside the tables (titles, narrative) is read a
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pypdfium2
@@ -18,10 +18,14 @@ from PIL import Image
 from ingest.rat.ocr.deskew import deskewed
 from ingest.rat.ocr.raster import rendered_page
 from ingest.rat.ocr.rules import Segment, ink, ruling
-from ingest.rat.ocr.tesseract import AUTO, BLOCK, Word, words_in_images
+from ingest.rat.ocr.tesseract import AUTO, BLOCK, SECOND_LANGUAGES, Word, words_in_images
 
-# Tesseract reads best with letters some 20 pixels high: lower resolutions are enlarged to this one.
-OCR_DPI = 300.0
+# Tesseract reads small print best enlarged: cells of scans under this resolution are enlarged to it.
+OCR_DPI = 400.0
+# A cell whose lowest word confidence is under this is read again with English first (digits, "%", "/"),
+# and the reading with the higher lowest confidence kept.
+SECOND_OPINION_BELOW = 90.0
+_SECOND_SCALE_DPI = 300.0  # the other enlargement a cell with digits is read at
 _PAD = 12  # pixels of paper around a cell, as Tesseract expects a margin
 _MIN_INK_POINTS2 = 0.5  # less ink than this (in square points) is dust, not a letter
 # Side bearings as fractions of the font size, measured on scans of the bundled report against its text
@@ -50,6 +54,7 @@ class OcrPage:
     horizontal: list[dict] = field(default_factory=list)  # pdfplumber line objects in points
     vertical: list[dict] = field(default_factory=list)
     unread: list[tuple[float, float, float, float]] = field(default_factory=list)  # cells with ink, no word
+    disputed: list[tuple[tuple[float, float, float, float], str, str]] = field(default_factory=list)
 
     @property
     def table_settings(self) -> dict | None:
@@ -103,6 +108,10 @@ class _Scale:
         }
 
 
+def _lowest(words: list[Word]) -> float:
+    return min((w.confidence for w in words), default=0.0)
+
+
 def _typical_font(words: list[Word]) -> tuple[float, float]:
     """Median font size and descent of the words' lines (in the pixels they were read in)."""
     if not words:
@@ -117,6 +126,98 @@ def _padded(image: Image.Image, enlarged: float) -> Image.Image:
     canvas = Image.new("L", (image.width + 2 * _PAD, image.height + 2 * _PAD), 255)
     canvas.paste(image, (_PAD, _PAD))
     return canvas
+
+
+@dataclass
+class _Cell:
+    box: tuple[int, int, int, int]  # pixels: left, upper, right, lower
+    words: list[Word]
+    enlarged: float
+    disputed: tuple[str, str] | None = None
+
+
+def _cell_boxes(tables, ink_left: np.ndarray, scale: _Scale, inset: int, min_ink: int):
+    boxes: list[tuple[int, int, int, int]] = []
+    for bbox in {tuple(cell) for table in tables for cell in table.cells}:
+        left = round((bbox[0] - scale.left) / scale.x) + inset
+        upper = round((bbox[1] - scale.top) / scale.y) + inset
+        right = round((bbox[2] - scale.left) / scale.x) - inset
+        lower = round((bbox[3] - scale.top) / scale.y) - inset
+        if right - left > 2 and lower - upper > 2 and ink_left[upper:lower, left:right].sum() >= min_ink:
+            boxes.append((left, upper, right, lower))
+    return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def _squeezed(words: list[Word]) -> str:
+    return "".join(w.text for w in words)
+
+
+def _read_cells(clean: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi: float) -> list[_Cell]:
+    """Each cell read as a block of text; cells with digits read three times and put to the vote.
+
+    The first reading (Indonesian first, enlarged to OCR_DPI) suits words. A cell with a digit is read
+    again with English first, which reads digits, "%" and "/" better, at that enlargement and at another.
+    The reading at least two of the three agree on (letter for letter, spaces aside) is kept, with the
+    best confidence among them; with no majority the cell is disputed and its confidence is the lowest
+    of all, so no amount is ever taken from one reading against the others. A word cell read with little
+    confidence gets a second opinion with English first, and the more confident reading is kept.
+    """
+    enlarged = max(OCR_DPI / dpi, 1.0)
+    other = max(_SECOND_SCALE_DPI / dpi, 1.0)
+    if abs(other - enlarged) < 0.2:
+        other = enlarged * 0.75
+    images = [Image.fromarray(clean[b[1] : b[3], b[0] : b[2]]) for b in boxes]
+    first = words_in_images([_padded(i, enlarged) for i in images], dpi * enlarged, BLOCK)
+    cells = [_Cell(box, words, enlarged) for box, words in zip(boxes, first, strict=True)]
+
+    numeric = [i for i, c in enumerate(cells) if any(ch.isdigit() for w in c.words for ch in w.text)]
+    wordy = [
+        i for i, c in enumerate(cells) if i not in set(numeric) and _lowest(c.words) < SECOND_OPINION_BELOW
+    ]
+    again = words_in_images(
+        [_padded(images[i], enlarged) for i in numeric + wordy], dpi * enlarged, BLOCK, SECOND_LANGUAGES
+    )
+    check = words_in_images(
+        [_padded(images[i], other) for i in numeric], dpi * other, BLOCK, SECOND_LANGUAGES
+    )
+    for i, words in zip(wordy, again[len(numeric) :], strict=True):
+        if words and _lowest(words) > _lowest(cells[i].words):
+            cells[i].words = words
+    for i, second, third in zip(numeric, again, check, strict=False):
+        _vote(cells[i], [(cells[i].words, enlarged), (second, enlarged), (third, other)])
+    return cells
+
+
+def _vote(cell: _Cell, readings: list[tuple[list[Word], float]]) -> None:
+    texts = [_squeezed(words) for words, _ in readings]
+    agreed = [r for r, text in zip(readings, texts, strict=True) if texts.count(text) >= 2]
+    if agreed:
+        words, cell.enlarged = max(agreed, key=lambda r: _lowest(r[0]))
+        cell.words = words
+        return
+    cell.disputed = (
+        " ".join(w.text for w in readings[0][0]),
+        " / ".join(" ".join(w.text for w in r) for r, _ in readings[1:]),
+    )
+    cap = min(_lowest(words) for words, _ in readings)
+    cell.words = [replace(w, confidence=min(w.confidence, cap)) for w in readings[0][0]]
+
+
+def _outside_words(clean: np.ndarray, ink_left: np.ndarray, tables, scale: _Scale, inset: int, dpi: float):
+    """What the page says outside its tables (titles, narrative), read with automatic segmentation."""
+    outside = clean.copy()
+    ink_left = ink_left.copy()
+    for table in tables:
+        t0, t1, t2, t3 = table.bbox
+        rows = slice(
+            max(round((t1 - scale.top) / scale.y) - inset, 0), round((t3 - scale.top) / scale.y) + inset
+        )
+        columns = slice(
+            max(round((t0 - scale.left) / scale.x) - inset, 0), round((t2 - scale.left) / scale.x) + inset
+        )
+        outside[rows, columns] = 255
+        ink_left[rows, columns] = False
+    return outside, ink_left
 
 
 def read_page(
@@ -142,47 +243,27 @@ def read_page(
     clean = rules.erase(gray)
     ink_left = dark & (clean < 255)  # ink that is not a rule
     min_ink = max(round(_MIN_INK_POINTS2 * (dpi / 72.0) ** 2), 4)
-    enlarged = max(OCR_DPI / dpi, 1.0)
+    inset = max(round(0.5 * dpi / 72.0), 1) + 1
     tables = []
     if result.table_settings is not None:
         with lock:
             tables = page.find_tables(result.table_settings)
-    boxes: list[tuple[int, int, int, int]] = []
-    inset = max(round(0.5 * dpi / 72.0), 1) + 1
-    for bbox in {tuple(cell) for table in tables for cell in table.cells}:
-        left = round((bbox[0] - x0) / scale.x) + inset
-        upper = round((bbox[1] - top) / scale.y) + inset
-        right = round((bbox[2] - x0) / scale.x) - inset
-        lower = round((bbox[3] - top) / scale.y) - inset
-        if right - left > 2 and lower - upper > 2 and ink_left[upper:lower, left:right].sum() >= min_ink:
-            boxes.append((left, upper, right, lower))
-    boxes.sort(key=lambda b: (b[1], b[0]))
-    crops = [_padded(Image.fromarray(clean[b[1] : b[3], b[0] : b[2]]), enlarged) for b in boxes]
-    read = words_in_images(crops, dpi * enlarged, BLOCK)
-    font = _typical_font([w for words in read for w in words])
-    for box, words in zip(boxes, read, strict=True):
-        dx, dy = box[0] - _PAD / enlarged, box[1] - _PAD / enlarged  # the crop's origin on the page
-        result.words.extend(scale.word(w, dx, dy, enlarged, font) for w in words)
-        if not words:
-            left, upper, right, lower = box
-            result.unread.append(
-                (x0 + left * scale.x, top + upper * scale.y, x0 + right * scale.x, top + lower * scale.y)
-            )
+    cells = _read_cells(clean, _cell_boxes(tables, ink_left, scale, inset, min_ink), dpi)
+    font = _typical_font([w for cell in cells for w in cell.words])
+    for cell in cells:
+        left, upper, right, lower = cell.box
+        box = (x0 + left * scale.x, top + upper * scale.y, x0 + right * scale.x, top + lower * scale.y)
+        dx, dy = left - _PAD / cell.enlarged, upper - _PAD / cell.enlarged  # the crop's origin on the page
+        result.words.extend(scale.word(w, dx, dy, cell.enlarged, font) for w in cell.words)
+        if not cell.words:
+            result.unread.append(box)
+        if cell.disputed:
+            result.disputed.append((box, *cell.disputed))
 
-    outside = clean.copy()
-    for table in tables:
-        t0, t1, t2, t3 = table.bbox
-        rows = slice(max(round((t1 - top) / scale.y) - inset, 0), round((t3 - top) / scale.y) + inset)
-        columns = slice(max(round((t0 - x0) / scale.x) - inset, 0), round((t2 - x0) / scale.x) + inset)
-        outside[rows, columns] = 255
-        ink_left[rows, columns] = False
-    if ink_left.sum() >= min_ink:
-        rest = Image.fromarray(outside)
-        if enlarged != 1.0:
-            rest = rest.resize(
-                (round(rest.width * enlarged), round(rest.height * enlarged)), Image.Resampling.BICUBIC
-            )
-        for words in words_in_images([rest], dpi * enlarged, AUTO):
-            rest_font = _typical_font(words)
-            result.words.extend(scale.word(w, 0.0, 0.0, enlarged, rest_font) for w in words)
+    outside, outside_ink = _outside_words(clean, ink_left, tables, scale, inset, dpi)
+    if outside_ink.sum() >= min_ink:
+        enlarged = max(OCR_DPI / dpi, 1.0)
+        for words in words_in_images([_padded(Image.fromarray(outside), enlarged)], dpi * enlarged, AUTO):
+            dx = dy = -_PAD / enlarged
+            result.words.extend(scale.word(w, dx, dy, enlarged, _typical_font(words)) for w in words)
     return result

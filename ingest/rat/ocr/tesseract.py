@@ -14,13 +14,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
 
 # Indonesian first; English supplies the symbols the Indonesian model lacks ("%" reads as "Y6" without it).
 LANGUAGES = "ind+eng"
+# English first reads digits and punctuation better: a second opinion on the cells read with doubt.
+SECOND_LANGUAGES = "eng+ind"
 BLOCK = "6"  # one uniform block of text: a table cell
 AUTO = "3"  # automatic page segmentation: what is left of a page outside its tables
 
@@ -42,6 +44,7 @@ class Word:
     baseline: float
     font_size: float  # Tesseract's x_size of the line: ascender to descender
     descent: float
+    line: int = 0  # which line of its image the word is on
 
 
 def _executable() -> str:
@@ -58,7 +61,9 @@ def tesseract_version() -> str:
     return (completed.stdout or completed.stderr).splitlines()[0].strip()
 
 
-def words_in_images(images: list[Image.Image], dpi: float, mode: str = BLOCK) -> list[list[Word]]:
+def words_in_images(
+    images: list[Image.Image], dpi: float, mode: str = BLOCK, languages: str = LANGUAGES
+) -> list[list[Word]]:
     """The words Tesseract reads in each image, one list per image, in one Tesseract run."""
     if not images:
         return []
@@ -70,7 +75,7 @@ def words_in_images(images: list[Image.Image], dpi: float, mode: str = BLOCK) ->
             names.append(str(name))
         listing = Path(work) / "images.txt"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        command = [_executable(), str(listing), "stdout", "-l", LANGUAGES, "--psm", mode]
+        command = [_executable(), str(listing), "stdout", "-l", languages, "--psm", mode]
         # One thread per Tesseract: the pages are already spread over the cores.
         completed = subprocess.run(
             [*command, "--dpi", str(round(dpi)), "hocr"],
@@ -101,7 +106,7 @@ def _properties(title: str) -> dict[str, list[float]]:
 def words_of_hocr(hocr: str) -> list[tuple[int, Word]]:
     """(image number from 1, word) for every word of an hOCR document."""
     words = []
-    page = 0
+    page = line_number = 0
     line: dict[str, list[float]] = {}
     for kind, title, text in _ELEMENT.findall(hocr):
         properties = _properties(title)
@@ -109,6 +114,7 @@ def words_of_hocr(hocr: str) -> list[tuple[int, Word]]:
             page += 1
         elif kind != "ocrx_word":
             line = properties
+            line_number += 1
         elif text.strip() and "bbox" in properties:
             x0, top, x1, bottom = properties["bbox"]
             lbottom = line.get("bbox", properties["bbox"])[3]
@@ -131,7 +137,43 @@ def words_of_hocr(hocr: str) -> list[tuple[int, Word]]:
                         baseline,
                         font_size,
                         descent,
+                        line_number,
                     ),
                 )
             )
-    return words
+    return _numbers_joined(words)
+
+
+_NUMBER_PIECE = re.compile(r"^[\d.,]+%?$")
+
+
+def _numbers_joined(words: list[tuple[int, Word]]) -> list[tuple[int, Word]]:
+    """Pieces of one number that Tesseract split at a separator ("1,900,029" ",86") made one word again.
+
+    A number's thousands separator leaves almost a space of paper after it, so Tesseract's word breaks
+    sometimes fall there; a piece that ends or starts with a separator, or that overlaps the piece before
+    it, cannot be a number of its own.
+    """
+    joined: list[tuple[int, Word]] = []
+    for page, word in words:
+        if joined:
+            last_page, last = joined[-1]
+            same_line = last_page == page and last.line == word.line
+            pieces = (
+                _NUMBER_PIECE.match(last.text) and _NUMBER_PIECE.match(word.text) and "%" not in last.text
+            )
+            touching = last.text[-1] in ".," or word.text[0] in ".," or word.x0 < last.x1
+            if same_line and pieces and touching:
+                joined[-1] = (
+                    page,
+                    replace(
+                        last,
+                        text=last.text + word.text,
+                        x0=min(last.x0, word.x0),
+                        x1=max(last.x1, word.x1),
+                        confidence=min(last.confidence, word.confidence),
+                    ),
+                )
+                continue
+        joined.append((page, word))
+    return joined
