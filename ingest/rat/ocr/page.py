@@ -241,6 +241,9 @@ def read_page(
     result.vertical = [scale.line(s, doctop_offset) for s in rules.vertical]
 
     clean = rules.erase(gray)
+    # Paper made white: a scan's grey, noisy paper around the letters would read as marks, and a cell
+    # cut out of it would show Tesseract an edge where the white margin added around it begins.
+    clean[~dark] = 255
     ink_left = dark & (clean < 255)  # ink that is not a rule
     min_ink = max(round(_MIN_INK_POINTS2 * (dpi / 72.0) ** 2), 4)
     inset = max(round(0.5 * dpi / 72.0), 1) + 1
