@@ -18,12 +18,17 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from PIL import Image
 
+from ingest.rat.errors import OcrUncertainError, RatDocumentError
+from ingest.rat.extract import RatDocument, extract_rat
 from tests.pdf_fixtures import RAT_2023_PDF
+from tests.rat_gold import GOLD_TEXT_COLUMNS, gold_rows
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "rat-scans"
 MATRIX_PAGES = range(13, 22)  # 1-based, inclusive range of the report's Tabel 3.1
@@ -141,3 +146,78 @@ def bad_scan(dpi: int = 75, pages: range = range(13, 15), blur: float = 2.5) -> 
 def copy_to(scan: Path, destination: Path) -> Path:
     shutil.copyfile(scan, destination)
     return destination
+
+
+@dataclass(frozen=True)
+class OcrOutcome:
+    """What extracting a scan gave: the rows read, and the pagu cells OCR asked a person to check."""
+
+    document: RatDocument | None
+    error: RatDocumentError | None
+    seconds: float
+
+    @property
+    def rows(self) -> list:
+        return self.document.rows if self.document else []
+
+    @property
+    def flagged_rows(self) -> set[int]:
+        return {cell.row for cell in getattr(self.error, "cells", [])}
+
+
+def ocr_outcome(scan: Path) -> OcrOutcome:
+    """Extract a scan; an OcrUncertainError still yields the rows it read, for scoring."""
+    started = time.perf_counter()
+    try:
+        document, error = extract_rat(scan), None
+    except OcrUncertainError as uncertain:
+        document, error = uncertain.document, uncertain
+    except RatDocumentError as refused:
+        document, error = None, refused
+    return OcrOutcome(document, error, time.perf_counter() - started)
+
+
+def cell_score(rows: list) -> tuple[int, int]:
+    """(cells equal to the gold, cells in the gold): the 13 columns and the budget line of every row."""
+    gold = gold_rows()
+    columns = [*GOLD_TEXT_COLUMNS, "budget_line"]
+    right = sum(
+        1
+        for row, expected in zip(rows, gold, strict=False)
+        for column in columns
+        if ("" if getattr(row, column) is None else str(getattr(row, column))) == expected[column]
+    )
+    return right, len(gold) * len(columns)
+
+
+@dataclass(frozen=True)
+class PaguScore:
+    right: int  # read as the gold says and not flagged
+    right_flagged: int  # read right, but flagged for a person to check (a false alarm, never harmful)
+    wrong_flagged: int  # read wrong and flagged: the check worked
+    wrong: int  # read wrong and NOT flagged: a wrong amount would be published
+
+    def __str__(self) -> str:
+        return (
+            f"pagu right {self.right}, right but flagged {self.right_flagged}, "
+            f"wrong and flagged {self.wrong_flagged}, wrong unflagged {self.wrong}"
+        )
+
+
+def pagu_score(outcome: OcrOutcome) -> PaguScore:
+    """Every budget line of the gold (its first row) against what was read there and what was flagged."""
+    counts = {"right": 0, "right_flagged": 0, "wrong_flagged": 0, "wrong": 0}
+    seen: set[str] = set()
+    by_row = {row.row: row for row in outcome.rows}
+    for expected in gold_rows():
+        line = expected["budget_line"]
+        if not line or line in seen:
+            continue
+        seen.add(line)
+        number = int(expected["row"])
+        read = by_row.get(number)
+        right = read is not None and read.pagu == expected["pagu"]
+        flagged = number in outcome.flagged_rows
+        key = ("right" if right else "wrong") + ("_flagged" if flagged else "")
+        counts[key] += 1
+    return PaguScore(**counts)

@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from ingest.rat.extract import lowest_confidence
 from ingest.rat.header import COLUMNS
 from ingest.rat.layout import BBox, Cell
+from ingest.rat.ocr.page import OcrPage
 
 # Tesseract word confidence (0-100) a pagu's digits must reach; calibrated on scans of the bundled
-# report (bench/rat_ocr.py): see the README's OCR section.
+# report (bench/rat_ocr.py --calibrate): see the README's OCR section.
 PAGU_MIN_CONFIDENCE = 80.0
+# Digits smaller than this on the scan (Tesseract's font size, in the scan's own pixels) are not trusted
+# at any confidence: at 150 dpi (7 pt print is 15 pixels) OCR read 37,829,800 as 37,629,800 with
+# confidence 87, three readings agreeing; at 200 dpi (20 pixels) no wrong amount passed the other checks.
+MIN_DIGIT_PIXELS = 18.0
 
 _AMOUNT = re.compile(
     r"(Rp\.?\s?)?"
@@ -52,13 +57,12 @@ def _inside(box: BBox, cell: Cell) -> bool:
     return cell.bbox[0] <= cx <= cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]
 
 
-def doubtful_pagu_cells(
-    matrix_rows, rows, unread: dict[int, list[BBox]], disputed: dict[int, list[tuple[BBox, str, str]]]
-) -> list[DoubtfulCell]:
-    """Each budget line's pagu that is not a well-formed amount read the same twice with enough confidence.
+def doubtful_pagu_cells(matrix_rows, rows, pages: dict[int, OcrPage]) -> list[DoubtfulCell]:
+    """Each budget line's pagu that is not a well-formed amount, read alike by a majority of readings,
+    large enough on the scan and with enough confidence.
 
-    `unread` holds, per page, the cells where the scan shows ink but OCR read no word (in a Pagu column,
-    an amount nobody read); `disputed` the cells two readings read differently.
+    A page's `unread` cells show ink but OCR read no word there (in a Pagu column, an amount nobody
+    read); its `disputed` cells were read differently by every reading.
     """
     pagu = COLUMNS.index("pagu")
     doubts: list[DoubtfulCell] = []
@@ -69,11 +73,10 @@ def doubtful_pagu_cells(
             continue
         seen.add(id(cell))
         confidence = lowest_confidence([cell])
-        parts = _parts(cell)
-        readings = [
-            (a, b) for part in parts for box, a, b in disputed.get(part.page, []) if _inside(box, part)
-        ]
-        if any(_inside(box, part) for part in parts for box in unread.get(part.page, [])):
+        parts = [(part, pages[part.page]) for part in _parts(cell) if part.page in pages]
+        readings = [(a, b) for part, page in parts for box, a, b in page.disputed if _inside(box, part)]
+        smallest = min((page.text_pixels for _, page in parts if page.text_pixels), default=0.0)
+        if any(_inside(box, part) for part, page in parts for box in page.unread):
             why = "ink OCR could not read"
         elif readings:
             why = "also read as " + " / ".join(repr(b) for _, b in readings)
@@ -81,6 +84,8 @@ def doubtful_pagu_cells(
             continue
         elif not is_amount(row.pagu):
             why = "not an amount"
+        elif smallest < MIN_DIGIT_PIXELS:
+            why = f"digits {smallest:.0f} pixels high on the scan, under {MIN_DIGIT_PIXELS:.0f}"
         elif confidence is None or confidence < PAGU_MIN_CONFIDENCE:
             why = f"below {PAGU_MIN_CONFIDENCE:.0f}"
         else:

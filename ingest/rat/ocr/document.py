@@ -39,9 +39,7 @@ class ScanReading:
 
     def check(self, document, matrix) -> None:
         """Refuse the document if any budget amount is not certain, naming the cells to check."""
-        unread = {page.number: page.unread for page in self.pages}
-        disputed = {page.number: page.disputed for page in self.pages}
-        doubts = doubtful_pagu_cells(matrix.rows, document.rows, unread, disputed)
+        doubts = doubtful_pagu_cells(matrix.rows, document.rows, {page.number: page for page in self.pages})
         if doubts:
             raise OcrUncertainError(
                 document.path,

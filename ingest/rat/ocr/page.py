@@ -50,6 +50,7 @@ class OcrPage:
     number: int
     dpi: float
     skew_degrees: float
+    text_pixels: float = 0.0  # the page's typical font size (Tesseract's x_size) in pixels of the scan
     words: list[dict] = field(default_factory=list)  # pdfplumber-style words in points, with "conf"
     horizontal: list[dict] = field(default_factory=list)  # pdfplumber line objects in points
     vertical: list[dict] = field(default_factory=list)
@@ -91,9 +92,10 @@ class _Scale:
 
         OCR boxes hug the ink; a PDF's glyph boxes are wider by the side bearings and as tall as the font
         (the text repair and row joining measure lines against cell edges with them). The page's median
-        font size and descent stand for every line, so a line without ascenders is as tall as one with.
+        font size and descent (in scan pixels) stand for every line, so a line without ascenders is as
+        tall as one with.
         """
-        size, descent = font
+        size, descent = font[0] * enlarged, font[1] * enlarged  # in the pixels the word was read in
 
         def unscaled(v: float) -> float:  # pixel centres of the enlarged crop back onto the page's
             return (v + 0.5) / enlarged - 0.5 if enlarged != 1.0 else v
@@ -112,11 +114,13 @@ def _lowest(words: list[Word]) -> float:
     return min((w.confidence for w in words), default=0.0)
 
 
-def _typical_font(words: list[Word]) -> tuple[float, float]:
-    """Median font size and descent of the words' lines (in the pixels they were read in)."""
-    if not words:
+def _typical_font(read: list[tuple[list[Word], float]]) -> tuple[float, float]:
+    """Median font size and descent of the lines of words read at an enlargement, in scan pixels."""
+    sizes = [w.font_size / enlarged for words, enlarged in read for w in words]
+    descents = [w.descent / enlarged for words, enlarged in read for w in words]
+    if not sizes:
         return (1.0, 0.2)
-    return (float(np.median([w.font_size for w in words])), float(np.median([w.descent for w in words])))
+    return (float(np.median(sizes)), float(np.median(descents)))
 
 
 def _padded(image: Image.Image, enlarged: float) -> Image.Image:
@@ -252,7 +256,8 @@ def read_page(
         with lock:
             tables = page.find_tables(result.table_settings)
     cells = _read_cells(clean, _cell_boxes(tables, ink_left, scale, inset, min_ink), dpi)
-    font = _typical_font([w for cell in cells for w in cell.words])
+    font = _typical_font([(cell.words, cell.enlarged) for cell in cells])
+    result.text_pixels = font[0] if any(cell.words for cell in cells) else 0.0
     for cell in cells:
         left, upper, right, lower = cell.box
         box = (x0 + left * scale.x, top + upper * scale.y, x0 + right * scale.x, top + lower * scale.y)
@@ -268,5 +273,6 @@ def read_page(
         enlarged = max(OCR_DPI / dpi, 1.0)
         for words in words_in_images([_padded(Image.fromarray(outside), enlarged)], dpi * enlarged, AUTO):
             dx = dy = -_PAD / enlarged
-            result.words.extend(scale.word(w, dx, dy, enlarged, _typical_font(words)) for w in words)
+            outside_font = _typical_font([(words, enlarged)])
+            result.words.extend(scale.word(w, dx, dy, enlarged, outside_font) for w in words)
     return result
