@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test bench docs lint lock dagster-ui chromium clean
+.PHONY: .venv run test bench docs lint lock dagster-ui chromium ocr-tools clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .venv: $(STAMP)
@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
-run: $(STAMP)
+run: $(STAMP) ocr-tools
 	$(BIN)/ntt-warehouse refresh
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium ocr-tools
 	$(BIN)/python -m pytest
 
 # The report test renders the page in headless Chromium (Debian's package).
@@ -28,6 +28,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing Chromium for the report test"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# Scanned RAT plans are read with Tesseract (Indonesian and English); the OCR tests make their scans
+# with Ghostscript, Poppler's pdftoppm and ImageMagick (Debian's packages).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng ghostscript poppler-utils imagemagick
+ocr-tools:
+	@{ command -v tesseract && tesseract --list-langs 2>&1 | grep -qx ind && tesseract --list-langs 2>&1 | grep -qx eng \
+	  && command -v gs && command -v pdftoppm && command -v convert; } >/dev/null 2>&1 || { \
+	  echo "installing $(OCR_PACKAGES) for scanned plans"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(OCR_PACKAGES); }
 
 docs: $(STAMP)
 	$(BIN)/ntt-warehouse docs

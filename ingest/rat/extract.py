@@ -191,8 +191,9 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
             grids = scan.grids
     matrix = assemble(grids)
     if matrix is None:
+        read_by = f" in the text OCR read from the scan ({scan.summary})" if scan else ""
         raise NoMatrixError(
-            path, f"no RAT matrix found: no table has the 13 RAT columns ({', '.join(COLUMNS)})"
+            path, f"no RAT matrix found{read_by}: no table has the 13 RAT columns ({', '.join(COLUMNS)})"
         )
     if not matrix.rows:
         raise NoMatrixError(path, "the RAT matrix header was found but it has no rows")

@@ -17,11 +17,14 @@ ROWS_TABLE = "rat_matrix_rows"
 QUARANTINE_SOURCE = "rat_documents"  # its entries in the shared raw.quarantine table
 
 _INTEGER_COLUMNS = {"row", "budget_line", "year", "page_first", "page_last", "pagu_rupiah"}
+_FLOAT_COLUMNS = {"target_value", "ocr_confidence"}
 ROW_DTYPES = {
     item.name: "Int64"
     if item.name in _INTEGER_COLUMNS
     else "Float64"
-    if item.name == "target_value"
+    if item.name in _FLOAT_COLUMNS
+    else "boolean"
+    if item.name == "ocr"
     else "string"
     for item in dataclasses.fields(RatRow)
 }
@@ -35,6 +38,8 @@ DOCUMENT_DTYPES = {
     "row_count": "Int64",
     "budget_line_count": "Int64",
     "budget_total": "Int64",
+    "ocr": "boolean",
+    "ocr_confidence": "Float64",
 }
 
 
@@ -55,6 +60,8 @@ def documents_frame(documents: list[RatDocument], loaded_at: datetime) -> pd.Dat
             "row_count": len(d.rows),
             "budget_line_count": len({r.budget_line for r in d.rows if r.budget_line is not None}),
             "budget_total": d.budget_total,
+            "ocr": d.ocr,
+            "ocr_confidence": d.ocr_confidence,
         }
         for d in documents
     ]

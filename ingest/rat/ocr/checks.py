@@ -1,7 +1,9 @@
 """Rupiah are never guessed: every budget amount read by OCR must be well-formed and read with confidence.
 
-A pagu cell whose lowest word confidence is under PAGU_MIN_CONFIDENCE, or whose text is not an amount
-as RAT matrices print them, is a cell a person must check before the budget is published.
+A pagu cell is one a person must check before the budget is published when the scan shows ink there
+that OCR read nothing in, when its readings all differ, when its text is not an amount as RAT matrices
+print them, when its digits are too small on the scan to be trusted, or when its lowest word confidence
+is under PAGU_MIN_CONFIDENCE.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from ingest.rat.layout import BBox, Cell
 from ingest.rat.ocr.page import OcrPage
 
 # Tesseract word confidence (0-100) a pagu's digits must reach; calibrated on scans of the bundled
-# report (bench/rat_ocr.py --calibrate): see the README's OCR section.
+# report (bench/rat_ocr.py --calibrate): correct amounts read 84-96 (a few 36-78, flagged for
+# nothing), misread ones 15-82 but for tiny print (see MIN_DIGIT_PIXELS); the format check and the
+# vote catch most misreads before this does.
 PAGU_MIN_CONFIDENCE = 80.0
 # Digits smaller than this on the scan (Tesseract's font size, in the scan's own pixels) are not trusted
-# at any confidence: at 150 dpi (7 pt print is 15 pixels) OCR read 37,829,800 as 37,629,800 with
+# at any confidence: at 150 dpi (7 pt print is 16 pixels) OCR read 37,829,800 as 37,629,800 with
 # confidence 87, three readings agreeing; at 200 dpi (20 pixels) no wrong amount passed the other checks.
 MIN_DIGIT_PIXELS = 18.0
 

@@ -18,8 +18,14 @@ from ingest.rat.ocr.checks import doubtful_pagu_cells
 from ingest.rat.ocr.page import OcrPage, read_page
 from ingest.rat.ocr.raster import scan_resolution
 
-# Mean Tesseract word confidence (0-100) below which a scan is refused as unreadable; see README.
+# A scan is refused as unreadable when Tesseract's mean word confidence (0-100) is under this, or its
+# print is smaller than MIN_TEXT_PIXELS: clean scans of the bundled report read 92-95 from 150 to 300
+# dpi, the 75 dpi blurred one 28 (bench/rat_ocr.py --calibrate).
 MIN_MEAN_CONFIDENCE = 60.0
+# Under this font size (Tesseract's x_size, in the scan's pixels) even the matrix header is misread
+# although confidence stays high: 7 pt print at 100 dpi (10 px) and 120 dpi (13 px) gave no matrix,
+# at 150 dpi (16 px) 84 % of cells.
+MIN_TEXT_PIXELS = 14.0
 _MIN_WORDS = 20
 
 
@@ -37,6 +43,11 @@ class ScanReading:
         values = self.confidences
         return sum(values) / len(values) if values else None
 
+    @property
+    def summary(self) -> str:
+        dpis = "/".join(str(d) for d in sorted({round(p.dpi) for p in self.pages}))
+        return f"{dpis} dpi, mean word confidence {self.mean_confidence or 0:.0f}"
+
     def check(self, document, matrix) -> None:
         """Refuse the document if any budget amount is not certain, naming the cells to check."""
         doubts = doubtful_pagu_cells(matrix.rows, document.rows, {page.number: page for page in self.pages})
@@ -48,6 +59,28 @@ class ScanReading:
                 document=document,
                 cells=doubts,
             )
+
+
+def _refuse_if_unreadable(reading: ScanReading, path: Path) -> None:
+    confidences = reading.confidences
+    mean = reading.mean_confidence
+    sizes = sorted(page.text_pixels for page in reading.pages if page.text_pixels)
+    size = sizes[len(sizes) // 2] if sizes else None
+    dpis = "/".join(str(d) for d in sorted({round(p.dpi) for p in reading.pages}))
+    if len(confidences) < _MIN_WORDS or mean is None or mean < MIN_MEAN_CONFIDENCE:
+        shown = (
+            "no words"
+            if mean is None
+            else f"mean word confidence {mean:.0f}/100 over {len(confidences)} words"
+        )
+        cause = f"{shown} (needs {MIN_MEAN_CONFIDENCE:.0f})"
+    elif size is not None and size < MIN_TEXT_PIXELS:
+        cause = f"the print is {size:.0f} pixels high on the scan (needs {MIN_TEXT_PIXELS:.0f})"
+    else:
+        return
+    raise OcrConfidenceTooLowError(
+        path, f"OCR confidence too low: {cause} on a scan of {dpis} dpi; rescan the paper at 300 dpi"
+    )
 
 
 def _workers(requested: int | None, pages: int) -> int:
@@ -80,20 +113,7 @@ def read_scan(
     finally:
         document.close()
     reading = ScanReading(read, [])
-    confidences = reading.confidences
-    mean = reading.mean_confidence
-    if len(confidences) < _MIN_WORDS or mean is None or mean < MIN_MEAN_CONFIDENCE:
-        shown = (
-            "no words"
-            if mean is None
-            else f"mean word confidence {mean:.0f}/100 over {len(confidences)} words"
-        )
-        dpis = sorted({round(p.dpi) for p in read})
-        raise OcrConfidenceTooLowError(
-            path,
-            f"OCR confidence too low: {shown} (needs {MIN_MEAN_CONFIDENCE:.0f}) on a scan of "
-            f"{'/'.join(str(d) for d in dpis)} dpi; rescan the paper at 300 dpi",
-        )
+    _refuse_if_unreadable(reading, path)
     for page, ocr_page in zip(pages, read, strict=True):
         settings = ocr_page.table_settings
         if settings is not None:
