@@ -15,6 +15,7 @@ import pypdfium2
 import pytest
 from PIL import Image
 
+from ingest.paths import display_path
 from ingest.rat.errors import OcrUncertainError
 from ingest.rat.layout import page_grids
 from ingest.rat.ocr.checks import is_amount
@@ -94,7 +95,7 @@ def test_the_quarantine_lists_each_cell_to_check_in_one_line(at_200):
     assert error.kind == "ocr_uncertain"
     message = str(error)
     assert "\n" not in message
-    assert message.startswith(f"{error.path}: OCR uncertain: {len(error.cells)} budget amount")
+    assert message.startswith(f"{display_path(error.path)}: OCR uncertain: {len(error.cells)} budget amount")
     for cell in error.cells:
         assert f"page {cell.page} row {cell.row} pagu read {cell.text!r}" in message
     assert error.document is not None and len(error.document.rows) == 34
