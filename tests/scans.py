@@ -217,7 +217,7 @@ def pagu_score(outcome: OcrOutcome) -> PaguScore:
         number = int(expected["row"])
         read = by_row.get(number)
         right = read is not None and read.pagu == expected["pagu"]
-        flagged = number in outcome.flagged_rows
+        flagged = number in outcome.flagged_rows or outcome.document is None  # refused: nothing published
         key = ("right" if right else "wrong") + ("_flagged" if flagged else "")
         counts[key] += 1
     return PaguScore(**counts)
