@@ -130,13 +130,55 @@ def calibrate() -> None:
         checks.PAGU_MIN_CONFIDENCE = saved
 
 
+def bearings() -> None:
+    """How far OCR word boxes (after the bearings in page.py) sit from the text layer's, in points."""
+    import statistics
+    import threading
+
+    import pypdfium2
+
+    from ingest.rat.ocr.page import read_page
+    from ingest.rat.ocr.raster import scan_resolution
+    from tests.pdf_fixtures import RAT_2023_PDF
+
+    with pdfplumber.open(RAT_2023_PDF) as text_pdf:
+        truth = [text_pdf.pages[12 + i].extract_words() for i in range(3)]
+    for dpi in (300, 200):
+        scan = clean_scan(dpi)
+        left, right = [], []
+        with pdfplumber.open(scan) as pdf:
+            document = pypdfium2.PdfDocument(scan)
+            for i in range(3):
+                page = pdf.pages[i]
+                read = read_page(document, page, i + 1, scan_resolution(page), threading.Lock())
+                for word in read.words:
+                    same = [
+                        t
+                        for t in truth[i]
+                        if t["text"] == word["text"]
+                        and abs(t["x0"] - word["x0"]) < 3
+                        and abs(t["top"] - word["top"]) < 4
+                    ]
+                    if len(same) == 1:
+                        left.append(word["x0"] - same[0]["x0"])
+                        right.append(word["x1"] - same[0]["x1"])
+        print(
+            f"{dpi} dpi, {len(left)} words matched: x0 off by median {statistics.median(left):+.2f} pt, "
+            f"x1 by {statistics.median(right):+.2f} pt (OCR minus text layer)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calibrate", action="store_true", help="print the data the thresholds come from")
     parser.add_argument("--skip-whole", action="store_true", help="time the matrix pages only")
+    parser.add_argument("--bearings", action="store_true", help="OCR word boxes against the text layer's")
     args = parser.parse_args()
     if args.calibrate:
         calibrate()
+        return
+    if args.bearings:
+        bearings()
         return
     speeds(args.skip_whole)
     scores()

@@ -29,8 +29,8 @@ _SECOND_SCALE_DPI = 300.0  # the other enlargement a cell with digits is read at
 _PAD = 12  # pixels of paper around a cell, as Tesseract expects a margin
 _MIN_INK_POINTS2 = 0.5  # less ink than this (in square points) is dust, not a letter
 # Side bearings as fractions of the font size, measured on scans of the bundled report against its text
-# layer (bench/rat_ocr.py --bearings): the ink starts just after the glyph's origin and ends well before
-# its advance.
+# layer (`bench/rat_ocr.py --bearings` prints what is left after them): the ink starts just after the
+# glyph's origin and ends well before its advance.
 LEFT_BEARING = 0.02
 RIGHT_BEARING = 0.11
 
@@ -207,8 +207,8 @@ def _vote(cell: _Cell, readings: list[tuple[list[Word], float]]) -> None:
     cell.words = [replace(w, confidence=min(w.confidence, cap)) for w in readings[0][0]]
 
 
-def _outside_words(clean: np.ndarray, ink_left: np.ndarray, tables, scale: _Scale, inset: int, dpi: float):
-    """What the page says outside its tables (titles, narrative), read with automatic segmentation."""
+def _outside_tables(clean: np.ndarray, ink_left: np.ndarray, tables, scale: _Scale, inset: int):
+    """The page and its ink with the tables blanked out: titles, narrative, page numbers."""
     outside = clean.copy()
     ink_left = ink_left.copy()
     for table in tables:
@@ -268,7 +268,7 @@ def read_page(
         if cell.disputed:
             result.disputed.append((box, *cell.disputed))
 
-    outside, outside_ink = _outside_words(clean, ink_left, tables, scale, inset, dpi)
+    outside, outside_ink = _outside_tables(clean, ink_left, tables, scale, inset)
     if outside_ink.sum() >= min_ink:
         enlarged = max(OCR_DPI / dpi, 1.0)
         for words in words_in_images([_padded(Image.fromarray(outside), enlarged)], dpi * enlarged, AUTO):
