@@ -111,25 +111,31 @@ def skewed_noisy_scan(
     dpi: int = 300,
     pages: range = MATRIX_PAGES,
     degrees: tuple[float, ...] = (1.5, -1.0, 2.0, -1.8, 1.2),
+    shifts: tuple[tuple[float, float], ...] = ((0, 0), (5, -3), (-4, 4), (6, 2), (-3, -5)),
     noise: float = 0.6,
     blur: float = 0.5,
 ) -> Path:
-    """Each page turned by the next angle of `degrees` (cycled), with Gaussian noise and a slight blur."""
+    """Each page turned by the next angle of `degrees` and moved by the next of `shifts` (millimetres,
+    right and down), both cycled, as paper lies on a scanner's glass, with Gaussian noise and a blur."""
 
     def make(destination: Path) -> None:
         with tempfile.TemporaryDirectory() as work:
             images = _pages_as_images(dpi, pages, Path(work))
             for index, image in enumerate(images):
+                width, height = Image.open(image).size
+                dx, dy = (v / 25.4 * dpi for v in shifts[index % len(shifts)])
+                angle = degrees[index % len(degrees)]
+                turn = f"{width / 2},{height / 2} 1 {angle} {width / 2 + dx},{height / 2 + dy}"
                 _run(
                     "convert", str(image), "-virtual-pixel", "white", "-background", "white",
-                    "-distort", "SRT", str(degrees[index % len(degrees)]),
+                    "-distort", "SRT", turn,
                     "-seed", str(index + 1), "-attenuate", str(noise), "+noise", "Gaussian",
                     "-blur", f"0x{blur}", "-colorspace", "Gray", str(image),
                 )  # fmt: skip
             _images_to_pdf(images, destination, dpi, quality=80)
 
-    parameters = {"dpi": dpi, "pages": [pages.start, pages.stop], "degrees": degrees, "noise": noise}
-    return _cached("skewed-noisy", {**parameters, "blur": blur}, make)
+    parameters = {"dpi": dpi, "pages": [pages.start, pages.stop], "degrees": degrees, "shifts": shifts}
+    return _cached("skewed-noisy", {**parameters, "noise": noise, "blur": blur}, make)
 
 
 def bad_scan(dpi: int = 75, pages: range = range(13, 15), blur: float = 2.5) -> Path:

@@ -27,6 +27,8 @@ MIN_MEAN_CONFIDENCE = 60.0
 # at 150 dpi (16 px) 84 % of cells.
 MIN_TEXT_PIXELS = 14.0
 _MIN_WORDS = 20
+MAX_PAGE_SHIFT = 36.0  # points (12.7 mm) a page may lie off where the first page of its table lay
+_SAME_EDGE_POINTS = 2.0  # column edges closer than this after the shift are the same edges
 
 
 @dataclass
@@ -59,6 +61,26 @@ class ScanReading:
                 document=document,
                 cells=doubts,
             )
+
+
+def _align_pages(pages: list[OcrPage]) -> None:
+    """Line up the tables of pages that lay shifted on the scanner, so one table's pages join up.
+
+    A page whose widest table has as many columns as an earlier page's, at the same widths, but moved
+    sideways as a whole (up to MAX_PAGE_SHIFT), is moved back onto it: the matrix continues across pages
+    only where its columns line up.
+    """
+    first_seen: dict[int, list[float]] = {}
+    for page in pages:
+        edges = page.column_edges
+        if len(edges) < 3:
+            continue
+        reference = first_seen.setdefault(len(edges), edges)
+        offsets = sorted(r - e for r, e in zip(reference, edges, strict=True))
+        dx = offsets[len(offsets) // 2]
+        consistent = all(abs(o - dx) <= _SAME_EDGE_POINTS for o in offsets)
+        if consistent and _SAME_EDGE_POINTS / 4 < abs(dx) <= MAX_PAGE_SHIFT:
+            page.shift(dx)
 
 
 def _refuse_if_unreadable(reading: ScanReading, path: Path) -> None:
@@ -114,6 +136,7 @@ def read_scan(
         document.close()
     reading = ScanReading(read, [])
     _refuse_if_unreadable(reading, path)
+    _align_pages(read)
     for page, ocr_page in zip(pages, read, strict=True):
         settings = ocr_page.table_settings
         if settings is not None:

@@ -56,6 +56,16 @@ class OcrPage:
     vertical: list[dict] = field(default_factory=list)
     unread: list[tuple[float, float, float, float]] = field(default_factory=list)  # cells with ink, no word
     disputed: list[tuple[tuple[float, float, float, float], str, str]] = field(default_factory=list)
+    column_edges: list[float] = field(default_factory=list)  # x of the column edges of the widest table
+
+    def shift(self, dx: float) -> None:
+        """Move everything read on the page right by `dx` points (a page that lay askew on the glass)."""
+        for item in [*self.words, *self.horizontal, *self.vertical]:
+            item["x0"] += dx
+            item["x1"] += dx
+        self.unread = [(a + dx, b, c + dx, d) for a, b, c, d in self.unread]
+        self.disputed = [((a + dx, b, c + dx, d), x, y) for (a, b, c, d), x, y in self.disputed]
+        self.column_edges = [x + dx for x in self.column_edges]
 
     @property
     def table_settings(self) -> dict | None:
@@ -255,6 +265,9 @@ def read_page(
     if result.table_settings is not None:
         with lock:
             tables = page.find_tables(result.table_settings)
+    if tables:
+        widest = max(tables, key=lambda t: t.bbox[2] - t.bbox[0])
+        result.column_edges = [c.bbox[0] for c in widest.columns] + [widest.bbox[2]]
     cells = _read_cells(clean, _cell_boxes(tables, ink_left, scale, inset, min_ink), dpi)
     font = _typical_font([(cell.words, cell.enlarged) for cell in cells])
     result.text_pixels = font[0] if any(cell.words for cell in cells) else 0.0
