@@ -1,8 +1,8 @@
 """Scanned RAT plans read by OCR, on scans of the bundled report (tests/scans.py, made once and cached).
 
 Against the gold: at 300 dpi at least 97 % of cells and every pagu right; at 200 dpi at least 90 % of
-cells and every wrong pagu named in the quarantine; a copy turned 1-2 degrees with noise never publishes
-a wrong pagu; a scan too poor to read is refused in one line.
+cells and every wrong pagu named in the quarantine; a copy whose pages are turned 1-2 degrees and moved a
+few millimetres, with noise, never publishes a wrong pagu; a scan too poor to read is refused in one line.
 """
 
 import subprocess
@@ -103,7 +103,7 @@ def test_the_quarantine_lists_each_cell_to_check_in_one_line(at_200):
 
 def test_skewed_noisy_copy_publishes_no_wrong_pagu(skewed):
     right, total = cell_score(skewed.rows)
-    print(_report("300 dpi, 1-2 degrees, noise", skewed))
+    print(_report("300 dpi, 1-2 degrees, shifted, noise", skewed))
     assert pagu_score(skewed).wrong == 0, _report("skewed", skewed)
     assert right / total >= 0.90, _report("skewed", skewed)
 
