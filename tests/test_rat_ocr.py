@@ -14,6 +14,7 @@ import pdfplumber
 import pypdfium2
 import pytest
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from ingest.paths import display_path
 from ingest.rat.errors import OcrUncertainError
@@ -21,6 +22,7 @@ from ingest.rat.layout import page_grids
 from ingest.rat.ocr.checks import is_amount
 from ingest.rat.ocr.deskew import skew_angle
 from ingest.rat.ocr.page import explicit_table_settings
+from ingest.rat.ocr.raster import scan_resolution
 from ingest.rat.ocr.rules import ink, ruling
 from ingest.rat.ocr.tesseract import words_of_hocr
 from tests.conftest import run_cli
@@ -206,3 +208,14 @@ def test_hocr_words_share_their_line_and_split_numbers_are_joined():
     assert (first.x0, first.x1) == (10, 170)
     assert first.baseline == second.baseline == 34  # one baseline per line, as a PDF's text layer has
     assert (first.font_size, first.descent) == (30, 6)
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_scans_are_read_at_their_own_resolution_even_turned_a_quarter(dpi: int, tmp_path: Path):
+    reader = PdfReader(clean_scan(dpi))
+    writer = PdfWriter()
+    writer.add_page(reader.pages[0])
+    writer.add_page(reader.pages[1]).rotate(90)  # a page the PDF turns: its image's long side is upright
+    writer.write(tmp_path / "turned.pdf")
+    with pdfplumber.open(tmp_path / "turned.pdf") as pdf:
+        assert [scan_resolution(page) for page in pdf.pages] == pytest.approx([dpi, dpi], abs=1)

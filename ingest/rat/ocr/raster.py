@@ -11,13 +11,16 @@ _MIN_DPI, _MAX_DPI = 50.0, 600.0
 
 
 def scan_resolution(page: Page) -> float:
-    """Pixels per inch of the page's sharpest image, as placed on the page."""
+    """Pixels per inch of the page's sharpest image, as placed on the page.
+
+    Long side against long side, so an image the page turns a quarter (/Rotate 90) counts right.
+    """
     resolutions = []
     for image in page.images:
-        width_points = image["x1"] - image["x0"]
-        source_width = (image.get("srcsize") or (0, 0))[0]
-        if width_points > 1 and source_width:
-            resolutions.append(source_width * 72.0 / width_points)
+        placed = max(image["x1"] - image["x0"], image["bottom"] - image["top"])
+        pixels = max(image.get("srcsize") or (0, 0))
+        if placed > 1 and pixels:
+            resolutions.append(pixels * 72.0 / placed)
     if not resolutions:
         return DEFAULT_DPI
     return min(max(max(resolutions), _MIN_DPI), _MAX_DPI)
