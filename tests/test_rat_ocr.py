@@ -5,6 +5,7 @@ cells and every wrong pagu named in the quarantine; a copy whose pages are turne
 few millimetres, with noise, never publishes a wrong pagu; a scan too poor to read is refused in one line.
 """
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,8 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from ingest.paths import display_path
-from ingest.rat.errors import OcrUncertainError
+from ingest.rat.errors import OcrConfidenceTooLowError, OcrUncertainError
+from ingest.rat.extract import write_rows_csv
 from ingest.rat.layout import page_grids
 from ingest.rat.ocr.checks import is_amount
 from ingest.rat.ocr.deskew import skew_angle
@@ -219,3 +221,18 @@ def test_scans_are_read_at_their_own_resolution_even_turned_a_quarter(dpi: int, 
     writer.write(tmp_path / "turned.pdf")
     with pdfplumber.open(tmp_path / "turned.pdf") as pdf:
         assert [scan_resolution(page) for page in pdf.pages] == pytest.approx([dpi, dpi], abs=1)
+
+
+def test_the_csv_carries_the_ocr_marks(at_300, tmp_path: Path):
+    write_rows_csv(at_300.document, tmp_path / "rows.csv")
+    with (tmp_path / "rows.csv").open(newline="", encoding="utf-8") as handle:
+        records = list(csv.DictReader(handle))
+    assert len(records) == 34
+    assert {r["ocr"] for r in records} == {"True"}
+    assert all(0 <= float(r["ocr_confidence"]) <= 100 for r in records)
+
+
+def test_print_too_small_for_ocr_is_refused():
+    outcome = ocr_outcome(clean_scan(100, pages=range(13, 15)))
+    assert isinstance(outcome.error, OcrConfidenceTooLowError)
+    assert "OCR confidence too low: the print is 10 pixels high on the scan" in str(outcome.error)
