@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test bench docs lint lock dagster-ui chromium clean bi-check
+.PHONY: .venv run test test-tools bench docs lint lock dagster-ui chromium office ocr-tools compat-reader clean bi-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .venv: $(STAMP)
@@ -17,17 +17,45 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
-run: $(STAMP)
+run: $(STAMP) ocr-tools
 	$(BIN)/ntt-warehouse refresh
 
-test: $(STAMP) chromium
-	$(BIN)/python -m pytest
+# Everything the tests use besides the Python packages, installed once and never while tests run.
+test-tools: chromium ocr-tools office compat-reader
+
+# Style first (seconds), then every test on every core; the summary, the slowest tests and a JUnit file
+# (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
+PYTEST_ARGS ?= -n auto -rA --durations=15 --junitxml=test-output/junit.xml
+test: $(STAMP) test-tools lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The report test renders the page in headless Chromium (Debian's package).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing Chromium for the report test"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# The RAT layout fuzzer renders Word documents to PDF the way planners make them (Debian's LibreOffice).
+office:
+	@command -v soffice >/dev/null 2>&1 || { echo "installing LibreOffice Writer for the RAT layout fuzzer"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-writer-nogui; }
+
+# BI drivers bundle DuckDB 1.x: a DuckDB 1.4 reader in its own environment opens the published file in a test.
+COMPAT_READER := .venv-compat/duckdb-1.4.4
+compat-reader: $(COMPAT_READER)/.installed
+$(COMPAT_READER)/.installed:
+	@test -x $(COMPAT_READER)/bin/python || $(PYTHON) -m venv $(COMPAT_READER)
+	$(COMPAT_READER)/bin/python -m pip install --quiet duckdb==1.4.4
+	@touch $@
+
+# Scanned RAT plans are read with Tesseract (Indonesian and English); the OCR tests make their scans
+# with Ghostscript, Poppler's pdftoppm and ImageMagick (Debian's packages).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng ghostscript poppler-utils imagemagick
+ocr-tools:
+	@{ command -v tesseract && tesseract --list-langs 2>&1 | grep -qx ind && tesseract --list-langs 2>&1 | grep -qx eng \
+	  && command -v gs && command -v pdftoppm && command -v convert; } >/dev/null 2>&1 || { \
+	  echo "installing $(OCR_PACKAGES) for scanned plans"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(OCR_PACKAGES); }
 
 docs: $(STAMP)
 	$(BIN)/ntt-warehouse docs

@@ -27,6 +27,7 @@ class Line:
     last_word_width: float
     left_limit: float = 0.0  # leftmost x text may start at in its cell
     right_limit: float = 0.0  # rightmost x text may reach in its cell
+    confidence: float | None = None  # OCR: the lowest word confidence (0-100); None for a text layer
 
     @property
     def text(self) -> str:
@@ -81,9 +82,11 @@ class Grid:
         return [" ".join(line.text for line in cell.lines) if cell else "" for cell in self.own[r]]
 
 
-def _words_by_cell(page: Page, cells: list[Cell]) -> None:
+def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None = None) -> None:
     words_of: dict[int, list[dict]] = {id(cell): [] for cell in cells}
-    for word in page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True):
+    if words is None:
+        words = page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True)
+    for word in words:
         cx = (word["x0"] + word["x1"]) / 2
         cy = (word["top"] + word["bottom"]) / 2
         for cell in cells:
@@ -105,6 +108,8 @@ def _lines_of(words: list[dict]) -> list[Line]:
             line.x0, line.x1 = min(line.x0, word["x0"]), max(line.x1, word["x1"])
             line.bottom = max(line.bottom, word["bottom"])
             line.last_word_width = word["x1"] - word["x0"]
+            if word.get("conf") is not None:
+                line.confidence = min(line.confidence if line.confidence is not None else 100.0, word["conf"])
         else:
             first = word["chars"][0] if word.get("chars") else None
             width = (
@@ -123,12 +128,13 @@ def _lines_of(words: list[dict]) -> list[Line]:
                     width,
                     word_width,
                     word_width,
+                    confidence=word.get("conf"),
                 )
             )
     return lines
 
 
-def grid_of(page: Page, table: Table, page_number: int) -> Grid:
+def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None = None) -> Grid:
     column_bounds = [(c.bbox[0], c.bbox[2]) for c in table.columns]
     row_bounds = [(r.bbox[1], r.bbox[3]) for r in table.rows]
     own: list[list[Cell | None]] = []
@@ -143,7 +149,7 @@ def grid_of(page: Page, table: Table, page_number: int) -> Grid:
                 own_row.append(cell)
                 all_cells.append(cell)
         own.append(own_row)
-    _words_by_cell(page, all_cells)
+    _words_by_cell(page, all_cells, words)
 
     cover: list[list[Cell]] = []
     from_left: list[list[bool]] = []
@@ -175,7 +181,12 @@ def grid_of(page: Page, table: Table, page_number: int) -> Grid:
     return Grid(page_number, tuple(table.bbox), column_bounds, row_bounds, own, cover, from_left)
 
 
-def page_grids(page: Page, page_number: int) -> list[Grid]:
-    """Every ruled table on the page with at least two rows and two columns."""
-    tables = page.find_tables()
-    return [grid_of(page, t, page_number) for t in tables if len(t.rows) >= 2 and len(t.columns) >= 2]
+def page_grids(
+    page: Page, page_number: int, words: list[dict] | None = None, table_settings: dict | None = None
+) -> list[Grid]:
+    """Every ruled table on the page with at least two rows and two columns.
+
+    OCR passes the words it read and the settings locating the rules it found in the image instead.
+    """
+    tables = page.find_tables(table_settings)
+    return [grid_of(page, t, page_number, words) for t in tables if len(t.rows) >= 2 and len(t.columns) >= 2]

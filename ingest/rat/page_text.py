@@ -50,3 +50,26 @@ def page_text(page: Page, table_boxes: list[BBox], number: int) -> PageText:
             size = max((char.get("size", 0.0) for char in line["chars"]), default=0.0)
             lines.append(TextLine(text, line["top"], line["bottom"], round(size, 1)))
     return PageText(number, float(page.height), lines, has_table=bool(boxes))
+
+
+def page_text_from_words(words: list[dict], table_boxes: list[BBox], number: int, height: float) -> PageText:
+    """The same from words OCR read off a scanned page: words outside the tables, gathered into lines."""
+    free = sorted((w for w in words if not _inside(w, table_boxes)), key=lambda w: (w["top"], w["x0"]))
+    lines: list[list[dict]] = []
+    for word in free:
+        line = lines[-1] if lines else None
+        middle = (word["top"] + word["bottom"]) / 2
+        if line and line[0]["top"] <= middle <= line[0]["bottom"]:
+            line.append(word)
+        else:
+            lines.append([word])
+    text_lines = [
+        TextLine(
+            " ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])),
+            min(w["top"] for w in line),
+            max(w["bottom"] for w in line),
+            round(max(w["bottom"] - w["top"] for w in line), 1),
+        )
+        for line in lines
+    ]
+    return PageText(number, height, text_lines, has_table=bool(table_boxes))
