@@ -15,6 +15,7 @@ from dagster_project.defs.sources import SOURCE_ASSETS, source_ledger
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import POOL, WarehouseResource
 from dagster_project.run_outcome import read_run
+from expectations.runner import write_data_docs
 from ingest import duckdb_warehouse
 from ingest.paths import display_path
 
@@ -38,6 +39,7 @@ def published_warehouse(
     outcome = read_run(context.instance, context.run_id)
     if outcome.problems():
         raise dg.Failure(description="not publishing: " + "; ".join(outcome.problems()))
+    write_data_docs(warehouse.docs_dir)  # every validation of this run, in one rendering
     inputs, files = warehouse.input_fingerprint()  # before publishing: what this build was made from
     log = load_log_rows(outcome, warehouse.row_counts())
     duckdb_warehouse.append_rows(warehouse.build_path, LOAD_LOG_TABLE, log)
