@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,16 +30,15 @@ def file_sha256(path: Path) -> str:
 
 
 def files_under(folders: Iterable[Path]) -> list[Path]:
+    """Every file under `folders`, build output and caches left out (and never walked into)."""
     found: set[Path] = set()
     for folder in folders:
         if folder.is_file():
             found.add(folder.resolve())
-        elif folder.exists():
-            found |= {
-                p.resolve()
-                for p in folder.rglob("*")
-                if p.is_file() and not _SKIPPED_PARTS & set(p.parts) and p.suffix != ".pyc"
-            }
+            continue
+        for root, directories, names in os.walk(folder):
+            directories[:] = [d for d in directories if d not in _SKIPPED_PARTS]
+            found |= {(Path(root) / name).resolve() for name in names if not name.endswith(".pyc")}
     return sorted(found)
 
 

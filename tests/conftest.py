@@ -145,6 +145,7 @@ class Warehouse:
 
 
 WAREHOUSE_CACHE = REPO_ROOT / ".cache" / "test-warehouse"
+KEPT_BUILDS = 3
 # What a built warehouse depends on: the bundled data (not the landing folder) and the code that builds it.
 WAREHOUSE_INPUTS = [
     *(p for p in BUNDLED_DATA_DIR.iterdir() if p.is_dir() and p.name != "landing"),
@@ -175,7 +176,9 @@ def built_warehouse(_no_developer_settings: None) -> Warehouse:
     built = Warehouse(folder / "warehouse" / "ntt_poverty.duckdb", folder / "landing")
     with refresh_lock(WAREHOUSE_CACHE, wait_seconds=1200, command="building the test warehouse"):
         if not (folder / "built.ok").exists():
-            for stale in WAREHOUSE_CACHE.glob("*/built.ok"):
+            # Builds of older code and data: keep the newest few (a session still running may use one).
+            done = sorted(WAREHOUSE_CACHE.glob("*/built.ok"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in done[KEPT_BUILDS - 1 :]:
                 shutil.rmtree(stale.parent, ignore_errors=True)
             shutil.rmtree(folder, ignore_errors=True)
             built.landing.mkdir(parents=True)

@@ -18,6 +18,7 @@ from dagster_project.run_outcome import read_run
 from expectations.runner import write_data_docs
 from ingest import duckdb_warehouse
 from ingest.paths import display_path
+from ingest.publish_state import last_publish_state, write_publish_state
 
 UPSTREAM = [*SOURCE_ASSETS, source_ledger, ntt_dbt_models]
 
@@ -49,13 +50,13 @@ def published_warehouse(
     if content == warehouse.published_content_digest():
         # Same tables as readers already have (a quarantined file, say): leave their file as it is.
         context.log.info(f"content unchanged: {display_path(path)} left as it was")
-        previous = duckdb_warehouse.last_publish_state(path) or {}
-        duckdb_warehouse.write_publish_state(path, {**previous, **state})
+        previous = last_publish_state(path) or {}
+        write_publish_state(path, {**previous, **state})
         return dg.MaterializeResult(
             metadata={"path": str(path), "replaced": False, "load_log_rows": len(log)}
         )
     warehouse.publish()
-    duckdb_warehouse.write_publish_state(
+    write_publish_state(
         path, {**state, "published_at": datetime.now(UTC).isoformat(), "content_digest": content}
     )
     exports = len(list(warehouse.parquet_dir.rglob("*.parquet")))
