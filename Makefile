@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test bench docs lint lock dagster-ui chromium clean
+.PHONY: .venv run test fuzz bench docs lint lock dagster-ui chromium libreoffice clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .venv: $(STAMP)
@@ -20,14 +20,27 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/ntt-warehouse refresh
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium libreoffice
 	$(BIN)/python -m pytest
+
+# The RAT layout fuzzer at scale (400 layouts; RAT_FUZZ_LAYOUTS=N for another count). Renderings are
+# cached in .cache/rat-fuzz/, so only new layouts cost LibreOffice time.
+fuzz: $(STAMP) libreoffice
+	RAT_FUZZ_LAYOUTS=$${RAT_FUZZ_LAYOUTS:-400} $(BIN)/python -m pytest -q tests/test_rat_fuzz.py
 
 # The report test renders the page in headless Chromium (Debian's package).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing Chromium for the report test"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# The RAT layout fuzzer exports Word documents to PDF with LibreOffice, as planners do (Debian's package,
+# with the Liberation and DejaVu fonts the layouts use).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing LibreOffice Writer for the RAT layout fuzzer"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core; }
 
 docs: $(STAMP)
 	$(BIN)/ntt-warehouse docs
@@ -48,4 +61,4 @@ dagster-ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml
 
 clean:
-	rm -rf $(VENV) dbt/target dbt/logs warehouse/.build
+	rm -rf $(VENV) dbt/target dbt/logs warehouse/.build .cache/rat-fuzz

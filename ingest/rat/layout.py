@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pdfplumber.page import Page
 from pdfplumber.table import Table
+from pdfplumber.utils import extract_words
 
 BBox = tuple[float, float, float, float]
 
@@ -83,7 +84,7 @@ class Grid:
 
 def _words_by_cell(page: Page, cells: list[Cell]) -> None:
     words_of: dict[int, list[dict]] = {id(cell): [] for cell in cells}
-    for word in page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True):
+    for word in _words(page):
         cx = (word["x0"] + word["x1"]) / 2
         cy = (word["top"] + word["bottom"]) / 2
         for cell in cells:
@@ -93,6 +94,21 @@ def _words_by_cell(page: Page, cells: list[Cell]) -> None:
                 break
     for cell in cells:
         cell.lines = _lines_of(words_of[id(cell)])
+
+
+def _words(page: Page) -> list[dict]:
+    """The page's words, each in one font: text set in two fonts on top of each other stays two words.
+
+    Word processors can draw a repeated header's overflowing label (bold) over the first data row
+    (regular); read together, their letters would interleave ("Kegiatan" + "peserta" -> "Kpeesgeirattaa").
+    """
+    options = {"keep_blank_chars": False, "use_text_flow": False, "return_chars": True}
+    by_font: dict[str, list[dict]] = {}
+    for char in page.chars:
+        by_font.setdefault(char.get("fontname", ""), []).append(char)
+    if len(by_font) <= 1:
+        return page.extract_words(**options)
+    return [word for chars in by_font.values() for word in extract_words(chars, **options)]
 
 
 def _lines_of(words: list[dict]) -> list[Line]:
