@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest.rat.extract import extract_rat
-from tests.rat_fuzz.render import cache_key, rendered_corpus, soffice
+from tests.rat_fuzz.render import RENDER_FAILURES, cache_key, rendered_corpus, soffice
 from tests.rat_fuzz.score import Score, scored
 from tests.rat_fuzz.spec import layout_spec, layout_specs
 
@@ -38,7 +38,10 @@ def scores() -> dict[int, Score]:
         pytest.fail("LibreOffice (soffice) is not installed: `make test` or `make fuzz` installs it")
     corpus = rendered_corpus(SPECS)
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return {score.seed: score for score in pool.map(_score, sorted(corpus.items()), chunksize=4)}
+        scores = {score.seed: score for score in pool.map(_score, sorted(corpus.items()), chunksize=4)}
+    for seed, reason in RENDER_FAILURES.items():
+        scores[seed] = Score(seed, wrong=[f"could not be typeset: {reason}"])
+    return scores
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"seed{s.seed}-{s.renderer}-{s.paper}-{s.column_set}")

@@ -137,15 +137,21 @@ def _same_columns(grid: Grid, bounds: list[tuple[float, float]]) -> bool:
     )
 
 
-def _first_data_row(grid: Grid) -> int:
-    """Skip the repeated header and the column-number row at the top of a continuation page."""
+def _first_data_row(grid: Grid, header_rows: int) -> int:
+    """Skip the repeated header and the column-number row at the top of a continuation page.
+
+    The header repeats with as many rows as on the matrix's first page: a row below them that names
+    columns holds a label's overflow over data (LibreOffice), not another header row to skip whole.
+    """
     r = 0
-    while r < min(_MAX_HEADER_ROWS, len(grid.own)):
+    while r < min(header_rows, len(grid.own)):
         texts = grid.row_text(r)
         if is_column_number_row(texts) or is_header_like(texts) or not any(texts):
             r += 1
         else:
             break
+    while r < len(grid.own) and is_column_number_row(grid.row_text(r)):
+        r += 1
     return r
 
 
@@ -179,7 +185,7 @@ def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
         words = [(line, word) for line in cell.lines[:3] for word in line.words]
         for line, word in words:  # from the cell's first word on, as long as the label goes on
             key = squeezed(word)
-            if not key and not found and line.top < cell.bbox[1] + 0.5:
+            if word == "." and not found and line.top < cell.bbox[1] + 0.5:
                 found.append((line, word))  # a label's stray full stop ("No" / ".")
                 continue
             if not (missing and key and missing.startswith(key)):
@@ -255,6 +261,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             if found is None:
                 continue
             names, first, reference_header = found
+            header_row_count = first
             order = [names.index(column) if column in names else None for column in COLUMNS]
             bounds = grid.column_bounds
             header_rows = _header_texts(grid, first - 1)
@@ -262,7 +269,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             matrix.columns_found = [name for name in names if name]
             _drop_header_overflow(grid, first, reference_header)
         elif _same_columns(grid, bounds):
-            first = _first_data_row(grid)
+            first = _first_data_row(grid, header_row_count)
             _drop_header_overflow(grid, first, reference_header)
         else:
             continue
@@ -301,7 +308,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
                 continue
             uncertain = set()
             if at_page_top and not _starts_group(grid, r, order):
-                uncertain = _inherit_split_merges(previous, grid, r, order, merged_columns)
+                uncertain = _inherit_split_merges(previous, grid, r, order, merged_columns, doubtful)
                 cut_merges = _possible_cut_merges(previous, grid, r, order, merging)
                 uncertain |= cut_merges
                 previous.uncertain |= cut_merges
@@ -315,7 +322,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             row.uncertain = uncertain | {
                 name
                 for name, c in zip(COLUMNS, order, strict=True)
-                if c is not None and id(grid.cover[r][c]) in doubtful
+                if c is not None and {id(grid.cover[r][c]), id(grid.cover[r][c].resolve())} & doubtful
             }
             matrix.rows.append(row)
     # Built from whole cells, so a word's tail at the top of the next page is not mistaken for a word.
@@ -395,7 +402,12 @@ def _merging_columns(pending: list[tuple[Grid, int]], order: list[int | None]) -
 
 
 def _inherit_split_merges(
-    previous: MatrixRow, grid: Grid, r: int, order: list[int | None], merged_columns: set[str]
+    previous: MatrixRow,
+    grid: Grid,
+    r: int,
+    order: list[int | None],
+    merged_columns: set[str],
+    doubtful: set[int],
 ) -> set[str]:
     """A merged cell cut by the page break shows up blank at the top of the next page: keep its value.
 
@@ -439,7 +451,9 @@ def _inherit_split_merges(
                 and above.resolve().has_text
             )
         )
-        inherits = above is not None and (leading or spans_down or budget_continues)
+        # A blank under a doubtful blank from the page before goes on with it, doubt included.
+        after_doubt = above is not None and id(above) in doubtful
+        inherits = above is not None and (leading or spans_down or budget_continues or after_doubt)
         if inherits:
             shared.add(name)
             part.alias = above.resolve()
@@ -449,7 +463,7 @@ def _inherit_split_merges(
         # blank in a column whose groups are always merged. Any other blank under text may be either
         # reading, even one that spans rows down this page (an empty merged cell looks the same).
         sure = position_index == 0 or (leading and inherits and name in merged_columns)
-        if above is not None and above.resolve().has_text and not sure:
+        if (after_doubt or (above is not None and above.resolve().has_text)) and not sure:
             uncertain.add(name)
     return uncertain
 

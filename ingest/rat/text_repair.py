@@ -210,19 +210,18 @@ def break_reading(
         whole_head = line_before.words[-1] + last
     if _NUMERIC.match(last) and first[:1].isdigit():
         return True, False
-    if first[:1] in "/-,.;:)%":
-        return (
-            True,
-            False,
-        )  # "Sosialisasi|/advokasi", "113,455,810|,589": nothing breaks a line there but a cut
+    if first[:1] in "/-,.;:)%" or last[-1] in "([<>~":
+        # "Sosialisasi|/advokasi", "113,455,810|,589", "(|iuranjaminann", "DBD <|49": nothing breaks a
+        # line there but a cut
+        return True, False
     if last[-1].isdigit() != first[:1].isdigit():
         return False, False  # a number and its unit, a word and a number: "(419 unit)", "Alam|200 orang"
     if last[-1] in _PUNCTUATION or not first[:1].isalnum():
         return False, False
     if first[:1].isupper():
         # "Pengelolaan|Kesehatan" starts a word; an acronym cut ("APB|D", "HIV/AI|DS") is a guess.
-        # An acronym's head ends in a capital: "APB|D", "BUM|Des".
-        acronym = last[-1].isupper() and first.strip(_PUNCTUATION).isalpha()
+        # An acronym's head ends in a capital: "APB|D", "BUM|Des", "HI|V/AIDS".
+        acronym = last[-1].isupper()
         if acronym:
             return True, (last + first) not in vocabulary  # "APB|D" is sure when "APBD" is printed whole
         return False, False
@@ -233,14 +232,16 @@ def break_reading(
     head_is_word = any(_is_strong_word(t, vocabulary) for t in (last, whole_head))
     tail_is_word = any(_is_strong_word(t, vocabulary) for t in (first, whole_tail))
     if any((last + tail) in vocabulary for tail in (first, whole_tail)):
-        return True, head_is_word and tail_is_word  # "di|dalam" when the document also prints "didalam"
+        # "di|dalam" or "ke|luar" when the document also prints "didalam", "keluar": both readings exist.
+        function_word = _key(last) in _COMMON_WORDS or _key(first) in _COMMON_WORDS
+        return True, function_word or (head_is_word and tail_is_word)
     short_tail = len(_key(first)) <= _SUFFIX_FRAGMENT_LENGTH
     if short_tail and (joined_is_word or not (head_is_word or is_root_word(first) or first in vocabulary)):
         return True, False  # "Meningkatny|a", "(iuranjaminan|n": a suffix left for the next line
     if joined_is_word:
         # "Pendid|ikan", "perlu|asan": the pieces make a word. With a short word for a head, the
         # break may as well be between two words: "di|dalam" or "Di|pulangkan".
-        return True, _key(last) in _COMMON_WORDS and tail_is_word
+        return True, _key(last) in _COMMON_WORDS and (tail_is_word or is_root_word(first))
     if head_is_word and tail_is_word:
         # Two words, unless they are one compound the word list lacks ("Kerja|sama"): two short roots,
         # the first alone on its line, neither printed whole elsewhere in the document, leave that open.

@@ -83,7 +83,7 @@ def _long(rng: random.Random, phrases: list[str], count: int) -> str:
     return ", ".join(rng.sample(phrases, min(count, len(phrases))))
 
 
-def generated_body(rng: random.Random, columns: tuple[str, ...]) -> Body:
+def generated_body(rng: random.Random, columns: tuple[str, ...], tall_rows: bool = True) -> Body:
     """Sectors > programs > activities > indicator rows, each level merged, repeated or given once."""
     gold = gold_phrases()
     amount_style = rng.choice(["comma", "comma", "dot", "rp"])
@@ -151,10 +151,12 @@ def generated_body(rng: random.Random, columns: tuple[str, ...]) -> Body:
                     row: dict[str, Cell] = {
                         "sub_kegiatan": rng.choice(SUB_KEGIATAN),
                         "indikator_sub_kegiatan": rng.choice(gold["indikator_kegiatan"]),
-                        "lokasi": lokasi_long if rng.random() < 0.04 else rng.choice(lokasi_pool),
+                        "lokasi": lokasi_long
+                        if rng.random() < 0.04 and tall_rows
+                        else rng.choice(lokasi_pool),
                         "target_kinerja": _target(rng),
                     }
-                    if rng.random() < 0.03:  # a row taller than half a page
+                    if rng.random() < 0.03 and tall_rows:  # a row taller than half a page
                         row["sub_kegiatan"] = _long(rng, SUB_KEGIATAN, 8)
                     if shared_budget and i > 0:
                         row["pagu"] = row["realisasi"] = row["sumber_pendanaan"] = None
@@ -188,11 +190,13 @@ def _spread(
     return rows
 
 
-def body_with_columns(body: Body, columns: tuple[str, ...], rng: random.Random) -> Body:
+def body_with_columns(
+    body: Body, columns: tuple[str, ...], rng: random.Random, tall_rows: bool = True
+) -> Body:
     """The gold body over another column set: dropped columns go, added ones get generated text."""
     if columns == body.columns:
         return body
-    extra = generated_body(rng, columns)
+    extra = generated_body(rng, columns, tall_rows)
     rows = []
     pagu = body.columns.index("pagu")
     for r, row in enumerate(body.rows):

@@ -347,8 +347,14 @@ def write_reportlab(spec: LayoutSpec, body: Body, destination: Path) -> Path:
 # --- the corpus ----------------------------------------------------------------------------------
 
 
+RENDER_FAILURES: dict[int, str] = {}  # seed -> why its layout could not be typeset (in this process)
+
+
 def rendered_corpus(specs: list[LayoutSpec], workers: int | None = None) -> dict[int, Path]:
-    """The PDF of every spec by seed, rendering only those not in the cache, in parallel."""
+    """The PDF of every spec by seed, rendering only those not in the cache, in parallel.
+
+    A spec that cannot be typeset is left out and its reason kept in RENDER_FAILURES.
+    """
     workers = workers or os.cpu_count() or 1
     paths = {spec.seed: cached_pdf(spec) for spec in specs}
     todo = [spec for spec in specs if not paths[spec.seed].exists()]
@@ -363,10 +369,17 @@ def rendered_corpus(specs: list[LayoutSpec], workers: int | None = None) -> dict
             converted = [pool.submit(convert_with_libreoffice, batch, work) for batch in batches]
             for spec in todo:
                 if spec.renderer == "reportlab":
-                    write_reportlab(spec, spec.body(), work / spec.file_name)
+                    try:
+                        write_reportlab(spec, spec.body(), work / spec.file_name)
+                    except Exception as error:  # reportlab's LayoutError: a row taller than a page
+                        RENDER_FAILURES[spec.seed] = f"reportlab: {type(error).__name__}: {str(error)[:200]}"
             for future in converted:
                 future.result()
         for spec in todo:
+            if not (work / spec.file_name).exists():
+                RENDER_FAILURES.setdefault(spec.seed, "not rendered")
+                del paths[spec.seed]
+                continue
             target = paths[spec.seed]
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_suffix(".partial")
