@@ -28,6 +28,7 @@ class Line:
     last_word_width: float
     left_limit: float = 0.0  # leftmost x text may start at in its cell
     right_limit: float = 0.0  # rightmost x text may reach in its cell
+    fonts: list[str] = field(default_factory=list)  # each word's font, where known
 
     @property
     def text(self) -> str:
@@ -118,6 +119,7 @@ def _lines_of(words: list[dict]) -> list[Line]:
         if lines and abs(word["top"] - lines[-1].top) <= height * 0.5:
             line = lines[-1]
             line.words.append(word["text"])
+            line.fonts.append(_font(word))
             line.x0, line.x1 = min(line.x0, word["x0"]), max(line.x1, word["x1"])
             line.bottom = max(line.bottom, word["bottom"])
             line.last_word_width = word["x1"] - word["x0"]
@@ -139,9 +141,14 @@ def _lines_of(words: list[dict]) -> list[Line]:
                     width,
                     word_width,
                     word_width,
+                    fonts=[_font(word)],
                 )
             )
     return lines
+
+
+def _font(word: dict) -> str:
+    return word["chars"][0].get("fontname", "") if word.get("chars") else ""
 
 
 def grid_of(page: Page, table: Table, page_number: int) -> Grid:

@@ -166,37 +166,59 @@ def _page_header(grid: Grid, first: int) -> list[str]:
     ]
 
 
+def _header_fonts(grid: Grid, first: int) -> tuple[set[str], set[str]]:
+    """(fonts of the header rows' words, fonts of the data rows' words) on this page."""
+    header, data = set(), set()
+    for r, row in enumerate(grid.own):
+        for cell in row:
+            for line in cell.lines if cell else []:
+                (header if r < first else data).update(f for f in line.fonts if f)
+    return header, data
+
+
 def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
     """Remove from the first data row the end of a header word that overflowed a repeated header.
 
     A header cell whose words wrap ("Sumber Pendanaa|n") can overflow its repeated copy on later pages;
-    the overflow lands in the first data row. The first page's header says what the whole label is.
+    the overflow lands in the first data row. The first page's header says what the whole label is;
+    the overflow is set in the header's type (bold) where the data is not, or starts above the row's
+    rule where both share a type, so a data word that happens to spell the label's end stays.
     """
     if first >= len(grid.own):
         return
     here = _page_header(grid, first)
+    header_fonts, data_fonts = _header_fonts(grid, first)
+    header_only = header_fonts - data_fonts
+
+    def from_header(line: Line, index: int) -> bool:
+        font = line.fonts[index] if index < len(line.fonts) else ""
+        if header_only and font:
+            return font in header_only
+        return line.top < cell.bbox[1] + 0.5
+
     for c, (whole, shown) in enumerate(zip(reference, here, strict=True)):
         cell = grid.own[first][c]
         if cell is None or not whole.startswith(shown):
             continue
         missing = whole[len(shown) :]
-        # All or nothing: the overflow is the label's whole missing end, on the cell's first lines.
-        found: list[tuple[Line, str]] = []
-        words = [(line, word) for line in cell.lines[:3] for word in line.words]
-        for line, word in words:  # from the cell's first word on, as long as the label goes on
+        found: list[tuple[Line, int]] = []
+        words = [(line, k) for line in cell.lines[:3] for k in range(len(line.words))]
+        for line, k in words:  # from the cell's first word on, as long as the label goes on
+            word = line.words[k]
             key = squeezed(word)
-            if word == "." and not found and line.top < cell.bbox[1] + 0.5:
-                found.append((line, word))  # a label's stray full stop ("No" / ".")
+            if word == "." and not found and from_header(line, k):
+                found.append((line, k))  # a label's stray full stop ("No" / ".")
                 continue
-            if not (missing and key and missing.startswith(key)):
+            if not (missing and key and missing.startswith(key) and from_header(line, k)):
                 break
-            found.append((line, word))
+            found.append((line, k))
             missing = missing[len(key) :]
-        # A partial overflow (the rest of the label clipped) still shows by starting above the row's rule.
-        if not found or (missing and not all(line.top < cell.bbox[1] + 0.5 for line, _ in found)):
+        if not found:
             continue
-        for line, word in found:
-            line.words.remove(word)
+        for line, k in sorted(found, key=lambda item: -item[1]):
+            del line.words[k]
+            if k < len(line.fonts):
+                del line.fonts[k]
         cell.lines = [line for line in cell.lines if line.words]
 
 

@@ -155,6 +155,7 @@ def could_be_one_cut_word(line: Line, next_line: Line) -> bool:
 
 
 _SUFFIX_FRAGMENT_LENGTH = 3  # "a", "n", "an", "nya", "gan": what a cut usually leaves for the next line
+_PREFIX_WORDS = {"di", "ke", "se"}  # words that are also prefixes: "di dalam" / "Disabilitas"
 
 
 def _joint_word(last: str, first: str) -> str:
@@ -248,8 +249,10 @@ def break_reading(
         printed_whole = last in vocabulary or first in vocabulary  # common function words included
         short_roots = all(is_root_word(t) and len(_key(t)) <= 6 for t in (last, first))
         return False, alone and short_roots and not printed_whole
-    if last in vocabulary or first in vocabulary:
-        return False, False  # one piece is a word the document prints whole ("berwolbachia|untuk")
+    if (last in vocabulary and _key(last) not in _PREFIX_WORDS) or first in vocabulary:
+        # One piece is a word the document prints whole ("berwolbachia|untuk"); "di" and "ke" are also
+        # prefixes ("Di|sabilitas"), so a short function word for a head proves nothing.
+        return False, False
     # Neither the lexicon nor the document settles it ("aegepty|berwolbachia", "Persentasi|stunting"):
     # a cut is repaired only on evidence, so the pieces stay apart, flagged.
     return False, True
