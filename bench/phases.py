@@ -62,11 +62,15 @@ def _dbt_build_seconds(build_folder: Path) -> float | None:
     return float(json.loads(results.read_text())["elapsed_time"]) if results.exists() else None
 
 
-def measured_refresh(warehouse: Path, landing: Path, force: bool = False) -> RefreshPhases:
+def measured_refresh(
+    warehouse: Path, landing: Path, force: bool = False, data_dir: Path | None = None
+) -> RefreshPhases:
     """One CLI refresh, timed as a whole and phase by phase."""
     home = Path(tempfile.mkdtemp(prefix="bench-dagster-home-"))
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     env = {**os.environ, "LANDING_DIR": str(landing), "DAGSTER_HOME": str(home)}
+    if data_dir is not None:
+        env["NTT_DATA_DIR"] = str(data_dir)
     env.pop("BPS_API_KEY", None)
     args = [*REFRESH, "--warehouse", str(warehouse), *(["--force"] if force else [])]
     wall_clock_start = time.time()

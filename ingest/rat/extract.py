@@ -171,7 +171,9 @@ def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str, ocr: 
     budget_lines: dict[int, int] = {}
     pagu_index = COLUMNS.index("pagu")
     for index, matrix_row in enumerate(matrix.rows, start=1):
-        values = dict(zip(COLUMNS, matrix_row.values(matrix.vocabulary), strict=True))
+        readings = matrix_row.readings(matrix.vocabulary)
+        values = {column: text for column, (text, _) in zip(COLUMNS, readings, strict=True)}
+        guessed = {column for column, (_, guess) in zip(COLUMNS, readings, strict=True) if guess}
         pagu_cell = matrix_row.cells[pagu_index]
         budget_line = None
         if pagu_cell is not None and values["pagu"]:
@@ -196,7 +198,7 @@ def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str, ocr: 
                 covered_columns=" ".join(
                     c for c, cov in zip(COLUMNS, matrix_row.covered, strict=True) if cov
                 ),
-                uncertain_columns=" ".join(c for c in COLUMNS if c in matrix_row.uncertain),
+                uncertain_columns=" ".join(c for c in COLUMNS if c in matrix_row.uncertain or c in guessed),
                 source_file=source_file,
                 source_sha256=sha256,
                 ocr=ocr,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pdfplumber.page import Page
 from pdfplumber.table import Table
+from pdfplumber.utils import extract_words
 
 BBox = tuple[float, float, float, float]
 
@@ -28,6 +29,7 @@ class Line:
     left_limit: float = 0.0  # leftmost x text may start at in its cell
     right_limit: float = 0.0  # rightmost x text may reach in its cell
     confidence: float | None = None  # OCR: the lowest word confidence (0-100); None for a text layer
+    fonts: list[str] = field(default_factory=list)  # each word's font, where known
 
     @property
     def text(self) -> str:
@@ -84,9 +86,7 @@ class Grid:
 
 def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None = None) -> None:
     words_of: dict[int, list[dict]] = {id(cell): [] for cell in cells}
-    if words is None:
-        words = page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True)
-    for word in words:
+    for word in _words(page) if words is None else words:
         cx = (word["x0"] + word["x1"]) / 2
         cy = (word["top"] + word["bottom"]) / 2
         for cell in cells:
@@ -98,6 +98,21 @@ def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None = Non
         cell.lines = _lines_of(words_of[id(cell)])
 
 
+def _words(page: Page) -> list[dict]:
+    """The page's words, each in one font: text set in two fonts on top of each other stays two words.
+
+    Word processors can draw a repeated header's overflowing label (bold) over the first data row
+    (regular); read together, their letters would interleave ("Kegiatan" + "peserta" -> "Kpeesgeirattaa").
+    """
+    options = {"keep_blank_chars": False, "use_text_flow": False, "return_chars": True}
+    by_font: dict[str, list[dict]] = {}
+    for char in page.chars:
+        by_font.setdefault(char.get("fontname", ""), []).append(char)
+    if len(by_font) <= 1:
+        return page.extract_words(**options)
+    return [word for chars in by_font.values() for word in extract_words(chars, **options)]
+
+
 def _lines_of(words: list[dict]) -> list[Line]:
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
@@ -105,6 +120,7 @@ def _lines_of(words: list[dict]) -> list[Line]:
         if lines and abs(word["top"] - lines[-1].top) <= height * 0.5:
             line = lines[-1]
             line.words.append(word["text"])
+            line.fonts.append(_font(word))
             line.x0, line.x1 = min(line.x0, word["x0"]), max(line.x1, word["x1"])
             line.bottom = max(line.bottom, word["bottom"])
             line.last_word_width = word["x1"] - word["x0"]
@@ -129,9 +145,14 @@ def _lines_of(words: list[dict]) -> list[Line]:
                     word_width,
                     word_width,
                     confidence=word.get("conf"),
+                    fonts=[_font(word)],
                 )
             )
     return lines
+
+
+def _font(word: dict) -> str:
+    return word["chars"][0].get("fontname", "") if word.get("chars") else ""
 
 
 def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None = None) -> Grid:
