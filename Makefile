@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test bench docs lint lock dagster-ui chromium clean bi-check
+.PHONY: .venv run test test-tools fuzz bench docs lint lock dagster-ui chromium libreoffice ocr-tools compat-reader clean bi-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .venv: $(STAMP)
@@ -17,17 +17,53 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
-run: $(STAMP)
+run: $(STAMP) ocr-tools
 	$(BIN)/ntt-warehouse refresh
 
-test: $(STAMP) chromium
-	$(BIN)/python -m pytest
+# Everything the tests use besides the Python packages, installed once and never while tests run.
+test-tools: chromium ocr-tools libreoffice compat-reader
+
+# Style first (seconds), then every test on every core; the summary, the slowest tests and a JUnit file
+# (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
+PYTEST_ARGS ?= -n auto -rA --durations=15 --junitxml=test-output/junit.xml
+test: $(STAMP) test-tools lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The RAT layout fuzzer at scale (400 layouts; RAT_FUZZ_LAYOUTS=N for another count). Renderings are
+# cached in .cache/rat-fuzz/, so only new layouts cost LibreOffice time.
+fuzz: $(STAMP) libreoffice
+	RAT_FUZZ_LAYOUTS=$${RAT_FUZZ_LAYOUTS:-400} $(BIN)/python -m pytest -q tests/test_rat_fuzz.py
 
 # The report test renders the page in headless Chromium (Debian's package).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing Chromium for the report test"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# The RAT layout fuzzer exports Word documents to PDF with LibreOffice, as planners do (Debian's package,
+# with the Liberation and DejaVu fonts the layouts use).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing LibreOffice Writer for the RAT layout fuzzer"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core; }
+
+# BI drivers bundle DuckDB 1.x: a DuckDB 1.4 reader in its own environment opens the published file in a test.
+COMPAT_READER := .venv-compat/duckdb-1.4.4
+compat-reader: $(COMPAT_READER)/.installed
+$(COMPAT_READER)/.installed:
+	@test -x $(COMPAT_READER)/bin/python || $(PYTHON) -m venv $(COMPAT_READER)
+	$(COMPAT_READER)/bin/python -m pip install --quiet duckdb==1.4.4
+	@touch $@
+
+# Scanned RAT plans are read with Tesseract (Indonesian and English); the OCR tests make their scans
+# with Ghostscript, Poppler's pdftoppm and ImageMagick (Debian's packages).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng ghostscript poppler-utils imagemagick
+ocr-tools:
+	@{ command -v tesseract && tesseract --list-langs 2>&1 | grep -qx ind && tesseract --list-langs 2>&1 | grep -qx eng \
+	  && command -v gs && command -v pdftoppm && command -v convert; } >/dev/null 2>&1 || { \
+	  echo "installing $(OCR_PACKAGES) for scanned plans"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(OCR_PACKAGES); }
 
 docs: $(STAMP)
 	$(BIN)/ntt-warehouse docs
@@ -78,4 +114,4 @@ dagster-ui: $(STAMP)
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 clean:
-	rm -rf $(VENV) dbt/target dbt/logs warehouse/.build
+	rm -rf $(VENV) dbt/target dbt/logs warehouse/.build .cache/rat-fuzz

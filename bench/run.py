@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,10 +25,15 @@ from pathlib import Path
 
 import duckdb
 
-from bench.generate import national_bps_tables, rat_documents
-from bench.rat_extraction import REPORT, measure
-from ingest.paths import REPO_ROOT
+from bench.generate import rat_documents
+from bench.phases import breakdown, measured_refresh, print_breakdown
+from bench.rat_extraction import REPORT, fuzz_figures, measure
+from bench.rat_ocr import ocr_speed
+from ingest.bps import read_bps_table
+from ingest.bps.formats import candidate_files
+from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from ingest.rat.tables import read_rat_plan
+from tests.scans import clean_scan
 
 RESULTS = Path(__file__).parent / "results.json"
 PACKAGES = [
@@ -176,11 +182,24 @@ def scaled_refresh(
     return refresh(work / name / "ntt_poverty.duckdb", landing)
 
 
+def ntt_only_data(destination: Path) -> Path:
+    """The bundled data without the national tables: the NTT files the project started from."""
+    national = {"bps-webtable-exports-ardwind", "bps-provinsi-semester-akbaralqahri"}
+    shutil.copytree(
+        BUNDLED_DATA_DIR,
+        destination,
+        ignore=lambda folder, names: [n for n in names if n in national or n == "landing"],
+    )
+    (destination / "landing").mkdir()
+    return destination
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--skip-national", action="store_true", help="leave out the 200-document national run"
     )
+    parser.add_argument("--skip-ocr", action="store_true", help="leave out the OCR speeds (a few minutes)")
     options = parser.parse_args()
     results: dict[str, object] = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -188,26 +207,61 @@ def main() -> None:
     }
 
     def report(label: str, value: str) -> None:
-        print(f"  {label:<48} {value}", flush=True)
+        print(f"  {label:<56} {value}", flush=True)
 
     print("NTT poverty warehouse benchmark")
     bundled = measure(REPORT, repeat=5)
     results["rat_pages_per_second"] = bundled["pages_per_second"]
-    report("RAT extraction, bundled report (22 pages)", f"{bundled['pages_per_second']:.1f} pages/s")
+    report(
+        "RAT extraction, bundled report (22 pages), one core", f"{bundled['pages_per_second']:.1f} pages/s"
+    )
     long_rate, long_pages = long_report_pages_per_second()
     results["rat_long_pages_per_second"], results["rat_long_pages"] = long_rate, long_pages
     report(f"RAT extraction, generated report ({long_pages} pages)", f"{long_rate:.1f} pages/s")
+    fuzz = fuzz_figures(40)
+    results["rat_fuzz"] = fuzz
+    report(
+        f"RAT fuzz corpus ({fuzz['layouts']} layouts, {fuzz['pages']} pages)",
+        f"{fuzz['pages_per_second']:.1f} pages/s; cells right {fuzz['right']}/{fuzz['cells']}, "
+        f"flagged {fuzz['flagged']}, wrong {fuzz['wrong']}",
+    )
+    if not options.skip_ocr:
+        ocr = {}
+        for dpi in (300, 200):
+            for workers in (1, os.cpu_count() or 1):
+                figures = ocr_speed(clean_scan(dpi), workers)
+                ocr[f"{dpi}dpi_{workers}_workers"] = figures
+                report(
+                    f"OCR, {dpi} dpi matrix pages, {workers} worker(s)",
+                    f"{figures['pages_per_second']:.2f} pages/s "
+                    f"({figures['cpu_seconds_per_page']:.1f} CPU s/page)",
+                )
+        results["ocr"] = ocr
+    files = candidate_files(BUNDLED_DATA_DIR / "bps")
+    started = time.perf_counter()
+    rows = sum(len(read_bps_table(path)) for path in files)
+    bps_seconds = time.perf_counter() - started
+    results["bps_readers"] = {"files": len(files), "rows": rows, "seconds": bps_seconds}
+    report(f"BPS readers, every bundled file ({len(files)} files, {rows} rows)", f"{bps_seconds:.1f} s")
 
     with tempfile.TemporaryDirectory(prefix="ntt-bench-") as temp:
         work = Path(temp)
         (work / "empty").mkdir()
-        warehouse = work / "cold" / "ntt_poverty.duckdb"
-        seconds, peak = refresh(warehouse, work / "empty")
+        ntt_data = ntt_only_data(work / "ntt-data")
+        ntt = measured_refresh(work / "ntt" / "ntt_poverty.duckdb", ntt_data / "landing", data_dir=ntt_data)
+        results["refresh_cold_ntt_seconds"], results["refresh_cold_ntt_phases"] = ntt.wall_seconds, ntt.phases
+        report("full refresh, cold, NTT data only", f"{ntt.wall_seconds:.1f} s")
+        figures = breakdown(work / "bundled")
+        results.update(figures)
+        report(
+            "full refresh, cold, bundled data (national tables)", f"{figures['cold_refresh_seconds']:.1f} s"
+        )
+        report("refresh with nothing changed", f"{figures['no_change_refresh_seconds']:.2f} s")
+        print_breakdown(figures)
+        warehouse = work / "bundled" / "warehouse" / "ntt_poverty.duckdb"
+        seconds, peak = refresh(work / "peak" / "ntt_poverty.duckdb", work / "empty")
         results["refresh_cold_seconds"], results["refresh_peak_mb"] = seconds, peak
-        report("full refresh, cold (bundled data)", f"{seconds:.1f} s, peak {peak:.0f} MB")
-        seconds, peak = refresh(warehouse, work / "empty")
-        results["refresh_nochange_seconds"], results["refresh_nochange_peak_mb"] = seconds, peak
-        report("refresh with nothing changed", f"{seconds:.2f} s, peak {peak:.0f} MB")
+        report("full refresh, cold, bundled data, peak memory", f"{seconds:.1f} s, peak {peak:.0f} MB")
         latency = query_latency(warehouse)
         results.update(latency)
         report(
@@ -231,21 +285,20 @@ def main() -> None:
 
         if not options.skip_national:
             started = time.perf_counter()
-            documents, tables = rat_documents(200), national_bps_tables()
+            documents = rat_documents(200)
             results["national_generate_seconds"] = time.perf_counter() - started
             pages = sum(len(__import__("pdfplumber").open(p).pages) for p in documents)
-            seconds, peak = scaled_refresh(documents, tables, work, "national")
+            seconds, peak = scaled_refresh(documents, [], work, "national")
             results.update(
                 {
                     "national_seconds": seconds,
                     "national_peak_mb": peak,
                     "national_rat_documents": 200,
                     "national_rat_pages": pages,
-                    "national_regencies": 514,
                 }
             )
             report(
-                f"national: 514 regencies x 25 years, 200 RAT ({pages} pages)",
+                f"bundled national tables and 200 RAT documents ({pages} pages)",
                 f"{seconds:.0f} s, peak {peak:.0f} MB",
             )
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from dagster_project.dbt_project import dbt_cli_resource, dbt_project
 from dagster_project.settings import DBT_DUCKDB_PATH_ENV
-from ingest import duckdb_warehouse
 from ingest.paths import REPO_ROOT
+from ingest.publish_state import build_path_for
 from reporting.er_diagram import star_schema_markdown
 
 DOCS_DIR = REPO_ROOT / "docs"
@@ -15,7 +15,7 @@ DOCS_DIR = REPO_ROOT / "docs"
 
 def generate_docs(warehouse: Path) -> list[Path]:
     """`dbt docs generate` on the build warehouse (never the published file); the site is copied to docs/."""
-    os.environ[DBT_DUCKDB_PATH_ENV] = str(duckdb_warehouse.build_path_for(warehouse))
+    os.environ[DBT_DUCKDB_PATH_ENV] = str(build_path_for(warehouse))
     target = Path(dbt_project.project_dir) / "target" / "docs"
     dbt_cli_resource().cli(["docs", "generate"], target_path=target).wait()
     site = DOCS_DIR / "data_dictionary"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import duckdb_warehouse
+from ingest.publish_state import build_path_for
 
 STATUS_RUNS_SQL = """
     select
@@ -42,7 +42,7 @@ def _ledger_table(tables: set[str]) -> str | None:
 
 def status_report(warehouse: Path, runs: int = 5) -> str:
     """Last runs, source files by status, quarantined files and the RAT plans' versions, for a person."""
-    build = duckdb_warehouse.build_path_for(warehouse)
+    build = build_path_for(warehouse)
     note = ""
     source = warehouse
     if build.exists():

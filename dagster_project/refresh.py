@@ -12,15 +12,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
-
-from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
-from dagster_project.resources import WarehouseResource
-from dagster_project.run_outcome import RunOutcome, read_run
-from dagster_project.settings import resolved_settings
-from ingest import duckdb_warehouse
+from dagster_project.settings import refresh_inputs, resolved_settings
 from ingest.build_lock import LockHolder, refresh_lock
+from ingest.fingerprint import fingerprint
+from ingest.publish_state import build_path_for, unchanged_since_last_publish
+
+if TYPE_CHECKING:  # Dagster loads only when there is work to do: a no-change refresh stops before
+    import dagster as dg
+
+    from dagster_project.run_outcome import RunOutcome
 
 REFRESH_JOB = "refresh_warehouse"
 DEFAULT_WAIT_SECONDS = 1800.0
@@ -101,17 +103,17 @@ def outcome_of(run: RunOutcome, planned: set[str], warehouse: Path, seconds: flo
     )
 
 
-def _unchanged(warehouse: WarehouseResource, started: float) -> RefreshOutcome | None:
+def _unchanged(settings: dict[str, object], started: float) -> RefreshOutcome | None:
     """A finished outcome when nothing the refresh reads changed since the last publish, else None."""
-    if warehouse.bps_api_key.strip():
+    if str(settings.get("bps_api_key") or "").strip():
         return None  # the WebAPI may have new figures; only fetching tells
-    state = duckdb_warehouse.unchanged_since_last_publish(
-        warehouse.published_path, warehouse.input_fingerprint()[0]
-    )
+    published = Path(str(settings["warehouse_path"]))
+    inputs = refresh_inputs(Path(str(settings["data_dir"])), Path(str(settings["landing_dir"])))
+    state = unchanged_since_last_publish(published, fingerprint(inputs)[0])
     if state is None:
         return None
     return RefreshOutcome(
-        warehouse=warehouse.published_path,
+        warehouse=published,
         seconds=time.monotonic() - started,
         nothing_changed_since=state["published_at"],
     )
@@ -139,14 +141,18 @@ def run_refresh(
     When nothing the refresh reads has changed since the last publish, it says so and stops (unless forced).
     """
     settings = resolved_settings(warehouse_path=warehouse, landing_dir=landing_dir, data_dir=data_dir)
-    resource = WarehouseResource(**settings)
+    published = Path(str(settings["warehouse_path"]))
+    build = build_path_for(published)
     started = time.monotonic()
-    with refresh_lock(
-        resource.build_path.parent, wait_seconds, on_wait=on_wait, command="ntt-warehouse refresh"
-    ):
-        if not (force or rebuild) and (unchanged := _unchanged(resource, started)):
+    with refresh_lock(build.parent, wait_seconds, on_wait=on_wait, command="ntt-warehouse refresh"):
+        if not (force or rebuild) and (unchanged := _unchanged(settings, started)):
             return unchanged
-        from dagster_project.definitions import defs  # imported late: loading definitions takes seconds
+        import dagster as dg
+
+        from dagster_project.definitions import defs
+        from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
+        from dagster_project.run_outcome import read_run
+        from ingest.duckdb_warehouse import append_rows
 
         job = defs().resolve_job_def(REFRESH_JOB)
         run_config = {
@@ -159,10 +165,8 @@ def run_refresh(
         with instance:
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
             run = read_run(instance, result.run_id)
-            outcome = outcome_of(
-                run, _planned_assets(job), resource.published_path, time.monotonic() - started
-            )
-            if not outcome.success and resource.build_path.exists():
+            outcome = outcome_of(run, _planned_assets(job), published, time.monotonic() - started)
+            if not outcome.success and build.exists():
                 # A failed run never reaches the publish step, which writes load_log: record it here.
-                duckdb_warehouse.append_rows(resource.build_path, LOAD_LOG_TABLE, load_log_rows(run, {}))
+                append_rows(build, LOAD_LOG_TABLE, load_log_rows(run, {}))
             return outcome

@@ -12,11 +12,12 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 from pydantic import Field, PrivateAttr
 
-from dagster_project.settings import DEFAULTS
+from dagster_project.settings import DEFAULTS, refresh_inputs
 from ingest import duckdb_warehouse
+from ingest.bps.webapi import API_BASE
 from ingest.build_lock import refresh_lock
 from ingest.fingerprint import file_sha256, fingerprint
-from ingest.paths import REPO_ROOT
+from ingest.publish_state import build_path_for, last_publish_state
 
 # Every step of the refresh writes the one build file: the job's steps share this concurrency pool, which the
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.
@@ -44,9 +45,7 @@ class WarehouseResource(dg.ConfigurableResource):
     bps_api_key: str = Field(
         default="", description="BPS WebAPI key (BPS_API_KEY); empty: saved responses are replayed."
     )
-    bps_api_base: str = Field(
-        default=str(DEFAULTS["bps_api_base"]), description="WebAPI address (BPS_API_BASE)."
-    )
+    bps_api_base: str = Field(default=API_BASE, description="WebAPI address (BPS_API_BASE).")
     rebuild_raw: bool = Field(
         default=False, description="Read every source file again instead of reusing what was read before."
     )
@@ -80,7 +79,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def build_path(self) -> Path:
-        return duckdb_warehouse.build_path_for(self.published_path)
+        return build_path_for(self.published_path)
 
     @property
     def data_folder(self) -> Path:
@@ -104,14 +103,9 @@ class WarehouseResource(dg.ConfigurableResource):
     def parquet_dir(self) -> Path:
         return self.published_path.parent / "parquet"
 
-    def inputs(self) -> list[Path]:
-        """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
-        code = [REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt")]
-        return [self.data_folder, self.landing_folder, *code]
-
     def input_fingerprint(self) -> tuple[str, int]:
         """(digest, files) of everything the refresh reads; equal digests build equal warehouses."""
-        return fingerprint(self.inputs())
+        return fingerprint(refresh_inputs(self.data_folder, self.landing_folder))
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -134,7 +128,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def published_content_digest(self) -> str | None:
         """The content digest of the file readers have now, if it is still the one the last publish wrote."""
-        state = duckdb_warehouse.last_publish_state(self.published_path)
+        state = last_publish_state(self.published_path)
         if state is None or not self.published_path.exists():
             return None
         if file_sha256(self.published_path) != state.get("published_sha256"):

@@ -1,8 +1,10 @@
 """The pipeline's settings: one set of values, from the environment or the command line, one way in.
 
-Definitions bind the `warehouse` resource with `dg.EnvVar` for every variable that is set, so the launchpad
-shows where each value comes from; the CLI resolves the same variables (plus its flags) and passes them as
-run config. Nothing writes `os.environ` to configure a run.
+The definitions bind the `warehouse` resource with `dg.EnvVar` for every variable that is set (so the
+launchpad shows where each value comes from, see defs/resources.py); the CLI resolves the same variables
+(plus its flags) here and passes them as run config. Nothing writes `os.environ` to configure a run.
+
+Plain Python on purpose: a refresh with nothing to do reads its settings and stops before Dagster loads.
 """
 
 from __future__ import annotations
@@ -10,11 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dagster as dg
-
-from ingest.bps.webapi import API_BASE
-from ingest.duckdb_warehouse import DEFAULT_WAREHOUSE_PATH
-from ingest.paths import BUNDLED_DATA_DIR
+from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from ingest.publish_state import DEFAULT_WAREHOUSE_PATH
 
 WAREHOUSE_ENV = "NTT_WAREHOUSE"
 DATA_DIR_ENV = "NTT_DATA_DIR"
@@ -23,26 +22,21 @@ API_KEY_ENV = "BPS_API_KEY"
 API_BASE_ENV = "BPS_API_BASE"
 DBT_DUCKDB_PATH_ENV = "NTT_DUCKDB_PATH"  # read by dbt/profiles.yml; the dbt asset points it at the build file
 
-DEFAULTS: dict[str, object] = {
+DEFAULTS: dict[str, str] = {
     "warehouse_path": str(DEFAULT_WAREHOUSE_PATH),
     "data_dir": str(BUNDLED_DATA_DIR),
     "landing_dir": str(BUNDLED_DATA_DIR / "landing"),
     "bps_api_key": "",
-    "bps_api_base": API_BASE,
 }
 ENV_VARS = {
     "warehouse_path": WAREHOUSE_ENV,
     "data_dir": DATA_DIR_ENV,
     "landing_dir": LANDING_DIR_ENV,
     "bps_api_key": API_KEY_ENV,
-    "bps_api_base": API_BASE_ENV,
+    "bps_api_base": API_BASE_ENV,  # no default here: the WebAPI client's own (ingest.bps.webapi.API_BASE)
 }
 _PATHS = ("warehouse_path", "data_dir", "landing_dir")
-
-
-def environment_bindings() -> dict[str, dg.EnvVar]:
-    """`dg.EnvVar` for every setting whose variable is set; the others keep their defaults."""
-    return {field: dg.EnvVar(name) for field, name in ENV_VARS.items() if os.environ.get(name)}
+CODE_INPUTS = ("ingest", "expectations", "dagster_project", "dbt", "reporting")
 
 
 def resolved_settings(**overrides: object) -> dict[str, object]:
@@ -50,8 +44,17 @@ def resolved_settings(**overrides: object) -> dict[str, object]:
 
     Paths are made absolute, so a run (and a later one comparing against it) means the same files.
     """
-    values = {field: os.environ.get(name) or DEFAULTS[field] for field, name in ENV_VARS.items()}
+    values: dict[str, object] = {
+        field: os.environ.get(name) or DEFAULTS[field]
+        for field, name in ENV_VARS.items()
+        if os.environ.get(name) or field in DEFAULTS
+    }
     values.update({field: value for field, value in overrides.items() if value is not None})
     for field in _PATHS:
         values[field] = str(Path(str(values[field])).resolve())
     return values
+
+
+def refresh_inputs(data_dir: Path, landing_dir: Path) -> list[Path]:
+    """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
+    return [data_dir, landing_dir, *(REPO_ROOT / name for name in CODE_INPUTS)]

@@ -112,6 +112,12 @@ def _context(docs_dir: Path | None):
     return _contexts[key]
 
 
+def write_data_docs(docs_dir: Path) -> None:
+    """Render the Data Docs of every validation this process made for `docs_dir` (once per run: rendering
+    after each validation cost more than the validations)."""
+    _context(docs_dir).build_data_docs(site_names=[DOCS_SITE])
+
+
 def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | None = None) -> SuiteResult:
     """Run the suite `spec` on `frame`; with `docs_dir`, also render the result as GX Data Docs there."""
     context = _context(docs_dir)
@@ -129,19 +135,17 @@ def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | No
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )
-    actions = (
-        [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])] if docs_dir else []
-    )
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name=name,
             validation_definitions=[definition],
-            actions=actions,
             result_format={"result_format": "COMPLETE"},
         )
     )
     run = checkpoint.run(batch_parameters={"dataframe": frame})
     [validation] = run.run_results.values()
+    if docs_dir is not None and not validation.success:
+        write_data_docs(docs_dir)  # a failure is documented at once, whatever happens to the run next
 
     failures = []
     for result in validation.results:

@@ -8,7 +8,6 @@ the previous warehouse or the new one, never half of either.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,23 +16,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.fingerprint import file_sha256
-from ingest.paths import REPO_ROOT
-
-DEFAULT_WAREHOUSE_PATH = REPO_ROOT / "warehouse" / "ntt_poverty.duckdb"
 # What analysts and BI tools see: the star schema and marts, and the provenance and data-quality tables.
 # Raw, staging, intermediate and reference tables stay in the build file.
 PUBLISHED_SCHEMAS = ("main", "provenance")
 # DuckDB 2.0 writes a storage format older readers cannot open; most BI drivers still bundle 1.x.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
-
-
-def build_path_for(published_path: Path) -> Path:
-    return published_path.parent / ".build" / published_path.name
-
-
-def publish_state_path(published_path: Path) -> Path:
-    return build_path_for(published_path).with_name("last_publish.json")
 
 
 def base_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
@@ -59,32 +46,6 @@ def content_digest(database: Path, skip: tuple[str, ...] = ("provenance.load_log
                 ).fetchall()
                 digest.update(f"{schema}.{table}:{rows}:{rows_digest};".encode())
     return digest.hexdigest()
-
-
-def last_publish_state(published_path: Path) -> dict | None:
-    path = publish_state_path(published_path)
-    return json.loads(path.read_text()) if path.exists() else None
-
-
-def write_publish_state(published_path: Path, state: dict) -> None:
-    """What the published file was built from, for the next refresh to tell whether anything changed."""
-    path = publish_state_path(published_path)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps({**state, "published_sha256": file_sha256(published_path)}, indent=2))
-    os.replace(partial, path)
-
-
-def unchanged_since_last_publish(published_path: Path, input_fingerprint: str) -> dict | None:
-    """The last publish's state when the inputs and the published file are as it left them, else None."""
-    path = publish_state_path(published_path)
-    if not path.exists() or not published_path.exists():
-        return None
-    state = json.loads(path.read_text())
-    if state.get("fingerprint") != input_fingerprint or state.get("published_sha256") != file_sha256(
-        published_path
-    ):
-        return None
-    return state
 
 
 @contextmanager

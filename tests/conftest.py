@@ -1,9 +1,10 @@
 """Shared test fixtures.
 
-The warehouse is built once per test session by a real refresh of the bundled data (`built_warehouse`,
-shared by every pytest-xdist worker through a lock), and every test that changes things gets its own copy of
-the built state (`warehouse`): the published file and the build folder with its ledger, so its refresh
-reads only what the test adds.
+The warehouse is built by a real refresh of the bundled data (`built_warehouse`) once for as long as the
+data and the code stay the same: it is kept in .cache/test-warehouse/<digest of data and code>/, shared by
+the pytest-xdist workers through a lock and by later sessions. Every test that changes things gets its
+own copy of the built state (`warehouse`): the published file and the build folder with its ledger, so
+its refresh reads only what the test adds.
 """
 
 import hashlib
@@ -19,6 +20,7 @@ import pytest
 
 from dagster_project.refresh import RefreshOutcome, run_refresh
 from ingest.build_lock import refresh_lock
+from ingest.fingerprint import fingerprint
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
@@ -142,20 +144,47 @@ class Warehouse:
         return Warehouse(published, landing, self.data_dir)
 
 
+WAREHOUSE_CACHE = REPO_ROOT / ".cache" / "test-warehouse"
+KEPT_BUILDS = 3
+# What a built warehouse depends on: the bundled data (not the landing folder) and the code that builds it.
+WAREHOUSE_INPUTS = [
+    *(p for p in BUNDLED_DATA_DIR.iterdir() if p.is_dir() and p.name != "landing"),
+    *(REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt", "reporting")),
+]
+_DEVELOPER_SETTINGS = (
+    "NTT_WAREHOUSE",
+    "NTT_DATA_DIR",
+    "LANDING_DIR",
+    "DAGSTER_HOME",
+    "BPS_API_KEY",
+    "BPS_API_BASE",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_developer_settings() -> None:
+    """Tests see neither the developer's warehouse, landing folder and Dagster home nor a WebAPI key."""
+    for name in _DEVELOPER_SETTINGS:
+        os.environ.pop(name, None)
+
+
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """The bundled data refreshed once for the session (xdist workers share it). Never change it."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the session's folder, which the workers share
-    built = Warehouse(root / "built" / "warehouse" / "ntt_poverty.duckdb", root / "built" / "landing")
-    with refresh_lock(root, wait_seconds=1200, command="building the test warehouse"):
-        if not (root / "built.ok").exists():
-            shutil.rmtree(root / "built", ignore_errors=True)
+def built_warehouse(_no_developer_settings: None) -> Warehouse:
+    """The bundled data refreshed once for as long as data and code are the same. Never change it."""
+    key = fingerprint(WAREHOUSE_INPUTS)[0][:16]
+    folder = WAREHOUSE_CACHE / key
+    built = Warehouse(folder / "warehouse" / "ntt_poverty.duckdb", folder / "landing")
+    with refresh_lock(WAREHOUSE_CACHE, wait_seconds=1200, command="building the test warehouse"):
+        if not (folder / "built.ok").exists():
+            # Builds of older code and data: keep the newest few (a session still running may use one).
+            done = sorted(WAREHOUSE_CACHE.glob("*/built.ok"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in done[KEPT_BUILDS - 1 :]:
+                shutil.rmtree(stale.parent, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
             built.landing.mkdir(parents=True)
             outcome = built.refresh()
             assert outcome.success, outcome.report()
-            (root / "built.ok").touch()
+            (folder / "built.ok").touch()
     return built
 
 

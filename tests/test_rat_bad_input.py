@@ -3,12 +3,14 @@
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
 from ingest.rat.errors import ScannedPdfError
 from ingest.rat.extract import extract_rat
 from tests.conftest import run_cli
-from tests.pdf_fixtures import RAT_2023_PDF, encrypted_copy, page_subset, scanned_copy, truncated_copy
+from tests.pdf_fixtures import RAT_2023_PDF, encrypted_copy, page_subset, truncated_copy
 from tests.rat_gold import gold_csv_header
+from tests.scans import bad_scan, copy_to
 
 
 def _not_a_pdf(path: Path) -> Path:
@@ -20,7 +22,8 @@ CASES = {
     "not_a_pdf": (_not_a_pdf, "not a PDF file"),
     "truncated": (truncated_copy, "damaged or truncated"),
     "encrypted": (encrypted_copy, "encrypted with a password"),
-    "scanned": (scanned_copy, "no text layer"),
+    # Scans are read by OCR (tests/test_rat_ocr.py); one too poor to read is refused.
+    "scanned": (lambda p: copy_to(bad_scan(), p), "OCR confidence too low"),
     "no_matrix": (lambda p: page_subset(p, range(0, 12)), "no RAT matrix found: no table has the core"),
 }
 
@@ -42,9 +45,12 @@ def test_bad_document_is_refused_in_one_line(case: str, tmp_path: Path):
     assert not out.exists()
 
 
-def test_scanned_message_says_ocr_is_needed(tmp_path: Path):
-    with pytest.raises(ScannedPdfError, match="OCR"):
-        extract_rat(scanned_copy(tmp_path / "scan.pdf"))
+def test_pdf_with_neither_text_nor_images_says_so(tmp_path: Path):
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
+    writer.write(tmp_path / "blank.pdf")
+    with pytest.raises(ScannedPdfError, match="no text layer"):
+        extract_rat(tmp_path / "blank.pdf")
 
 
 def test_good_document_writes_every_row(tmp_path: Path):

@@ -35,10 +35,10 @@ def test_rendering_reads_back_every_cell(layout: Layout, gold_cells, tmp_path: P
 
     assert document.year == layout.year
     assert differences(document.rows, skip_uncertain=True) == []
-    # Uncertain readings are rare and limited to what geometry cannot decide (a source cell at a page top).
-    uncertain = [(row.row, row.uncertain_columns) for row in document.rows if row.uncertain_columns]
-    assert len(uncertain) <= 2
-    assert {columns for _, columns in uncertain} <= {"sumber_pendanaan"}
+    # Uncertain readings are few: a blank cell that starts a page under text (a merge cut by the page
+    # break, or really empty), a line break the lexicon and the document cannot settle.
+    flagged = sum(len(row.uncertain_columns.split()) for row in document.rows)
+    assert flagged <= 12, [(row.row, row.uncertain_columns) for row in document.rows if row.uncertain_columns]
     assert document.budget_total == 164_734_762_202
 
 

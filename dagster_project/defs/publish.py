@@ -15,8 +15,10 @@ from dagster_project.defs.sources import SOURCE_ASSETS, source_ledger
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import POOL, WarehouseResource
 from dagster_project.run_outcome import read_run
+from expectations.runner import write_data_docs
 from ingest import duckdb_warehouse
 from ingest.paths import display_path
+from ingest.publish_state import last_publish_state, write_publish_state
 
 UPSTREAM = [*SOURCE_ASSETS, source_ledger, ntt_dbt_models]
 
@@ -38,6 +40,7 @@ def published_warehouse(
     outcome = read_run(context.instance, context.run_id)
     if outcome.problems():
         raise dg.Failure(description="not publishing: " + "; ".join(outcome.problems()))
+    write_data_docs(warehouse.docs_dir)  # every validation of this run, in one rendering
     inputs, files = warehouse.input_fingerprint()  # before publishing: what this build was made from
     log = load_log_rows(outcome, warehouse.row_counts())
     duckdb_warehouse.append_rows(warehouse.build_path, LOAD_LOG_TABLE, log)
@@ -47,13 +50,13 @@ def published_warehouse(
     if content == warehouse.published_content_digest():
         # Same tables as readers already have (a quarantined file, say): leave their file as it is.
         context.log.info(f"content unchanged: {display_path(path)} left as it was")
-        previous = duckdb_warehouse.last_publish_state(path) or {}
-        duckdb_warehouse.write_publish_state(path, {**previous, **state})
+        previous = last_publish_state(path) or {}
+        write_publish_state(path, {**previous, **state})
         return dg.MaterializeResult(
             metadata={"path": str(path), "replaced": False, "load_log_rows": len(log)}
         )
     warehouse.publish()
-    duckdb_warehouse.write_publish_state(
+    write_publish_state(
         path, {**state, "published_at": datetime.now(UTC).isoformat(), "content_digest": content}
     )
     exports = len(list(warehouse.parquet_dir.rglob("*.parquet")))

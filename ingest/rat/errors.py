@@ -25,3 +25,23 @@ class ScannedPdfError(RatDocumentError):
 
 class NoMatrixError(RatDocumentError):
     kind = "no_matrix"
+
+
+class OcrConfidenceTooLowError(RatDocumentError):
+    """A scan too poor to read: OCR's words are mostly guesses."""
+
+    kind = "ocr_confidence_too_low"
+
+
+class OcrUncertainError(RatDocumentError):
+    """OCR read the matrix but not every rupiah for sure.
+
+    `document` holds what was read (for a person to check), `cells` the amounts in doubt.
+    """
+
+    kind = "ocr_uncertain"
+
+    def __init__(self, path, cause: str, document=None, cells=()) -> None:
+        super().__init__(path, cause)
+        self.document = document
+        self.cells = list(cells)

@@ -23,7 +23,7 @@ from ingest.rat.errors import (
 )
 from ingest.rat.funding import funding_source_codes
 from ingest.rat.header import COLUMNS
-from ingest.rat.layout import Grid, page_grids
+from ingest.rat.layout import Cell, Grid, page_grids
 from ingest.rat.locations import resolve_location
 from ingest.rat.matrix import Matrix, assemble, header_diagnosis
 from ingest.rat.metadata import document_metadata
@@ -69,6 +69,8 @@ class RatRow:
     uncertain_columns: str
     source_file: str
     source_sha256: str
+    ocr: bool = False  # the values were read from a scan by OCR
+    ocr_confidence: float | None = None  # OCR: the lowest word confidence (0-100) in the row's cells
 
 
 CSV_COLUMNS = list(RatRow.__dataclass_fields__)
@@ -109,6 +111,8 @@ class RatDocument:
     printed_total: int | None = None
     title: str | None = None
     columns_found: list[str] = field(default_factory=list)
+    ocr: bool = False
+    ocr_confidence: float | None = None  # OCR: the mean word confidence (0-100) over the document
 
     @property
     def budget_total(self) -> int:
@@ -162,12 +166,14 @@ def _document_grids(
     return grids, texts, has_text
 
 
-def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str) -> list[RatRow]:
+def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str, ocr: bool = False) -> list[RatRow]:
     rows: list[RatRow] = []
     budget_lines: dict[int, int] = {}
     pagu_index = COLUMNS.index("pagu")
     for index, matrix_row in enumerate(matrix.rows, start=1):
-        values = dict(zip(COLUMNS, matrix_row.values(matrix.vocabulary), strict=True))
+        readings = matrix_row.readings(matrix.vocabulary)
+        values = {column: text for column, (text, _) in zip(COLUMNS, readings, strict=True)}
+        guessed = {column for column, (_, guess) in zip(COLUMNS, readings, strict=True) if guess}
         pagu_cell = matrix_row.cells[pagu_index]
         budget_line = None
         if pagu_cell is not None and values["pagu"]:
@@ -192,12 +198,22 @@ def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str) -> li
                 covered_columns=" ".join(
                     c for c, cov in zip(COLUMNS, matrix_row.covered, strict=True) if cov
                 ),
-                uncertain_columns=" ".join(c for c in COLUMNS if c in matrix_row.uncertain),
+                uncertain_columns=" ".join(c for c in COLUMNS if c in matrix_row.uncertain or c in guessed),
                 source_file=source_file,
                 source_sha256=sha256,
+                ocr=ocr,
+                ocr_confidence=lowest_confidence(matrix_row.cells) if ocr else None,
             )
         )
     return rows
+
+
+def lowest_confidence(cells: list[Cell | None]) -> float | None:
+    """The lowest OCR word confidence in the cells (and their continuations on later pages)."""
+    values = [
+        line.confidence for cell in cells if cell for line in cell.all_lines() if line.confidence is not None
+    ]
+    return min(values) if values else None
 
 
 def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocument:
@@ -207,23 +223,29 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
     with _open(path) as pdf:
         page_count = len(pdf.pages)
         grids, texts, has_text = _document_grids(pdf, path, progress)
-        has_images = any(page.images for page in pdf.pages) if not has_text else False
-    if not has_text:
-        what = "its pages are images (a scanned document)" if has_images else "it has no text"
-        raise ScannedPdfError(path, f"no text layer: {what}; run OCR first (for example ocrmypdf)")
+        scan = None
+        if not has_text:
+            if not any(page.images for page in pdf.pages):
+                raise ScannedPdfError(path, "no text layer and no page images: it has no text")
+            from ingest.rat.ocr.document import read_scan  # only scans load the OCR code
+
+            scan = read_scan(pdf, path, progress)
+            grids = scan.grids
+            texts = scan.page_texts()
     matrix = assemble(grids)
     if matrix is None:
-        raise NoMatrixError(path, f"no RAT matrix found: {header_diagnosis(grids)}")
+        read_by = f" in the text OCR read from the scan ({scan.summary})" if scan else ""
+        raise NoMatrixError(path, f"no RAT matrix found{read_by}: {header_diagnosis(grids)}")
     if not matrix.rows:
         raise NoMatrixError(path, "the RAT matrix header was found but it has no rows")
     about = document_metadata(texts, matrix.year, path)
-    return RatDocument(
+    document = RatDocument(
         path=path,
         sha256=sha256,
         year=about.year,
         page_count=page_count,
         matrix_pages=matrix.pages,
-        rows=_rows(matrix, about.year, display_path(path), sha256),
+        rows=_rows(matrix, about.year, display_path(path), sha256, ocr=scan is not None),
         year_source=about.year_source,
         issuer_bps_code=about.issuer_bps_code,
         issuer_name=about.issuer_name,
@@ -233,7 +255,12 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
         printed_total=matrix.printed_total,
         title=about.title,
         columns_found=matrix.columns_found,
+        ocr=scan is not None,
+        ocr_confidence=scan.mean_confidence if scan else None,
     )
+    if scan is not None:
+        scan.check(document, matrix)  # raises OcrUncertainError naming the cells to check
+    return document
 
 
 def write_rows_csv(document: RatDocument, path: Path) -> None:

@@ -127,10 +127,9 @@ def _header_name(text: str) -> str | None:
 def missing_core_columns(names: list[str | None]) -> list[str]:
     """The core columns a header lacks ('indikator' when it names no indicator column)."""
     present = set(names)
-    missing = [column for column in CORE_COLUMNS if column not in present]
-    if not present & set(INDICATOR_COLUMNS):
-        missing.insert(2, "indikator")
-    return missing
+    if present & set(INDICATOR_COLUMNS):
+        present.add("indikator")
+    return [column for column in CORE_LABELS if column not in present]
 
 
 def is_matrix_header(names: list[str | None]) -> bool:
@@ -146,7 +145,8 @@ def is_header_like(row_texts: list[str]) -> bool:
 
 def is_column_number_row(row_texts: list[str]) -> bool:
     """The row that numbers the columns 1, 2, ..., n (printed under the header on every page)."""
-    numbers = [t.strip() for t in row_texts if t.strip()]
+    # Digits only: a header word that overflows its repeated header can land on this row ("K9egiatan").
+    numbers = [re.sub(r"\D", "", t) for t in row_texts if t.strip()]
     return len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pdfplumber.page import Page
 from pdfplumber.table import Table
+from pdfplumber.utils import extract_words
 
 BBox = tuple[float, float, float, float]
 
@@ -27,6 +28,8 @@ class Line:
     last_word_width: float
     left_limit: float = 0.0  # leftmost x text may start at in its cell
     right_limit: float = 0.0  # rightmost x text may reach in its cell
+    confidence: float | None = None  # OCR: the lowest word confidence (0-100); None for a text layer
+    fonts: list[str] = field(default_factory=list)  # each word's font, where known
 
     @property
     def text(self) -> str:
@@ -81,9 +84,9 @@ class Grid:
         return [" ".join(line.text for line in cell.lines) if cell else "" for cell in self.own[r]]
 
 
-def _words_by_cell(page: Page, cells: list[Cell]) -> None:
+def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None = None) -> None:
     words_of: dict[int, list[dict]] = {id(cell): [] for cell in cells}
-    for word in page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True):
+    for word in _words(page) if words is None else words:
         cx = (word["x0"] + word["x1"]) / 2
         cy = (word["top"] + word["bottom"]) / 2
         for cell in cells:
@@ -95,6 +98,21 @@ def _words_by_cell(page: Page, cells: list[Cell]) -> None:
         cell.lines = _lines_of(words_of[id(cell)])
 
 
+def _words(page: Page) -> list[dict]:
+    """The page's words, each in one font: text set in two fonts on top of each other stays two words.
+
+    Word processors can draw a repeated header's overflowing label (bold) over the first data row
+    (regular); read together, their letters would interleave ("Kegiatan" + "peserta" -> "Kpeesgeirattaa").
+    """
+    options = {"keep_blank_chars": False, "use_text_flow": False, "return_chars": True}
+    by_font: dict[str, list[dict]] = {}
+    for char in page.chars:
+        by_font.setdefault(char.get("fontname", ""), []).append(char)
+    if len(by_font) <= 1:
+        return page.extract_words(**options)
+    return [word for chars in by_font.values() for word in extract_words(chars, **options)]
+
+
 def _lines_of(words: list[dict]) -> list[Line]:
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
@@ -102,9 +120,12 @@ def _lines_of(words: list[dict]) -> list[Line]:
         if lines and abs(word["top"] - lines[-1].top) <= height * 0.5:
             line = lines[-1]
             line.words.append(word["text"])
+            line.fonts.append(_font(word))
             line.x0, line.x1 = min(line.x0, word["x0"]), max(line.x1, word["x1"])
             line.bottom = max(line.bottom, word["bottom"])
             line.last_word_width = word["x1"] - word["x0"]
+            if word.get("conf") is not None:
+                line.confidence = min(line.confidence if line.confidence is not None else 100.0, word["conf"])
         else:
             first = word["chars"][0] if word.get("chars") else None
             width = (
@@ -123,12 +144,18 @@ def _lines_of(words: list[dict]) -> list[Line]:
                     width,
                     word_width,
                     word_width,
+                    confidence=word.get("conf"),
+                    fonts=[_font(word)],
                 )
             )
     return lines
 
 
-def grid_of(page: Page, table: Table, page_number: int) -> Grid:
+def _font(word: dict) -> str:
+    return word["chars"][0].get("fontname", "") if word.get("chars") else ""
+
+
+def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None = None) -> Grid:
     column_bounds = [(c.bbox[0], c.bbox[2]) for c in table.columns]
     row_bounds = [(r.bbox[1], r.bbox[3]) for r in table.rows]
     own: list[list[Cell | None]] = []
@@ -143,7 +170,7 @@ def grid_of(page: Page, table: Table, page_number: int) -> Grid:
                 own_row.append(cell)
                 all_cells.append(cell)
         own.append(own_row)
-    _words_by_cell(page, all_cells)
+    _words_by_cell(page, all_cells, words)
 
     cover: list[list[Cell]] = []
     from_left: list[list[bool]] = []
@@ -175,7 +202,12 @@ def grid_of(page: Page, table: Table, page_number: int) -> Grid:
     return Grid(page_number, tuple(table.bbox), column_bounds, row_bounds, own, cover, from_left)
 
 
-def page_grids(page: Page, page_number: int) -> list[Grid]:
-    """Every ruled table on the page with at least two rows and two columns."""
-    tables = page.find_tables()
-    return [grid_of(page, t, page_number) for t in tables if len(t.rows) >= 2 and len(t.columns) >= 2]
+def page_grids(
+    page: Page, page_number: int, words: list[dict] | None = None, table_settings: dict | None = None
+) -> list[Grid]:
+    """Every ruled table on the page with at least two rows and two columns.
+
+    OCR passes the words it read and the settings locating the rules it found in the image instead.
+    """
+    tables = page.find_tables(table_settings)
+    return [grid_of(page, t, page_number, words) for t in tables if len(t.rows) >= 2 and len(t.columns) >= 2]

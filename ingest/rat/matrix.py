@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from ingest.rat.header import (
     COLUMNS,
-    CORE_COLUMNS,
     CORE_LABELS,
     column_names,
     is_column_number_row,
@@ -27,8 +26,9 @@ from ingest.rat.header import (
 )
 from ingest.rat.layout import Cell, Grid, Line
 from ingest.rat.numbers import parse_rupiah
-from ingest.rat.text_repair import Vocabulary, joined_text
+from ingest.rat.text_repair import Vocabulary, break_reading, joined_reading, joined_text
 
+_BARE_VOCABULARY = Vocabulary([])  # common words and place names, before the document's own are known
 _COLUMN_TOLERANCE = 3.0  # points; the same matrix keeps its column edges from page to page
 _MAX_HEADER_ROWS = 5
 
@@ -43,6 +43,10 @@ class MatrixRow:
 
     def values(self, vocabulary: Vocabulary) -> list[str]:
         return [joined_text(cell.all_lines(), vocabulary) if cell else "" for cell in self.cells]
+
+    def readings(self, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
+        """Per column: the text, and whether a line break in it was read on a guess."""
+        return [joined_reading(cell.all_lines(), vocabulary) if cell else ("", False) for cell in self.cells]
 
 
 @dataclass
@@ -63,10 +67,34 @@ def _header_texts(grid: Grid, last_header_row: int) -> list[str]:
     return texts
 
 
-def _find_header(grid: Grid) -> tuple[list[str | None], int] | None:
-    """The canonical names of the grid's columns and the first data row, if the grid starts the matrix."""
+def _completed_header(grid: Grid, last: int, texts: list[str]) -> list[str]:
+    """Header texts with a label's overflow taken back from the row below ("Sumber Pendanaa" + "n").
+
+    A word processor can draw the end of a wrapped label over the next row (the column-number row or
+    the first data row); a label that names no column may be completed by that row's first word.
+    """
+    if last + 1 >= len(grid.own):
+        return texts
+    completed = list(texts)
+    for c, text in enumerate(texts):
+        cell = grid.own[last + 1][c]
+        if column_names([text])[0] or cell is None or not cell.lines or not cell.lines[0].words:
+            continue
+        fragment = re.sub(r"[\d\s]", "", cell.lines[0].words[0])
+        if fragment and column_names([text + fragment])[0]:
+            completed[c] = text + fragment
+    return completed
+
+
+def _find_header(grid: Grid) -> tuple[list[str | None], int, list[str]] | None:
+    """The canonical names of the grid's columns, the first data row and the whole labels (squeezed),
+    if the grid starts the matrix."""
     for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
-        names = column_names(_header_texts(grid, last))
+        texts = _header_texts(grid, last)
+        names = column_names(texts)
+        if not is_matrix_header(names):
+            texts = _completed_header(grid, last, texts)
+            names = column_names(texts)
         if is_matrix_header(names):
             # Further header rows (sub-headings under a group such as "Target Tahun 2023") belong to it.
             while last + 1 < len(grid.own) and is_header_like(grid.row_text(last + 1)):
@@ -75,7 +103,9 @@ def _find_header(grid: Grid) -> tuple[list[str | None], int] | None:
             first_data = last + 1
             while first_data < len(grid.own) and is_column_number_row(grid.row_text(first_data)):
                 first_data += 1
-            return names, first_data
+            shown = _page_header(grid, first_data)
+            whole = [max(squeezed(text), seen, key=len) for text, seen in zip(texts, shown, strict=True)]
+            return names, first_data, whole
     return None
 
 
@@ -86,7 +116,7 @@ def header_diagnosis(grids: Iterable[Grid]) -> str:
         for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
             names = column_names(_header_texts(grid, last))
             missing = missing_core_columns(names)
-            found = [c for c in [*CORE_COLUMNS[:2], "indikator", *CORE_COLUMNS[2:]] if c not in missing]
+            found = [c for c in CORE_LABELS if c not in missing]
             if best is None or len(found) > len(best[2]):
                 best = (grid.page, last, found, missing)
     if best is None or len(best[2]) < 2:
@@ -107,16 +137,89 @@ def _same_columns(grid: Grid, bounds: list[tuple[float, float]]) -> bool:
     )
 
 
-def _first_data_row(grid: Grid) -> int:
-    """Skip the repeated header and the column-number row at the top of a continuation page."""
+def _first_data_row(grid: Grid, header_rows: int) -> int:
+    """Skip the repeated header and the column-number row at the top of a continuation page.
+
+    The header repeats with as many rows as on the matrix's first page: a row below them that names
+    columns holds a label's overflow over data (LibreOffice), not another header row to skip whole.
+    """
     r = 0
-    while r < min(_MAX_HEADER_ROWS, len(grid.own)):
+    while r < min(header_rows, len(grid.own)):
         texts = grid.row_text(r)
         if is_column_number_row(texts) or is_header_like(texts) or not any(texts):
             r += 1
         else:
             break
+    while r < len(grid.own) and is_column_number_row(grid.row_text(r)):
+        r += 1
     return r
+
+
+def _page_header(grid: Grid, first: int) -> list[str]:
+    """Each column's header text on this page (rows above `first`, column numbers left out), squeezed."""
+    texts = [grid.row_text(r) for r in range(first)]
+    # The column-number row can carry a label's overflow too ("n 13"): its letters count, its digits not.
+    texts = [[re.sub(r"\d", "", t) for t in row] if is_column_number_row(row) else row for row in texts]
+    return [
+        squeezed(" ".join(texts[r][c] for r in range(first) if not grid.covered_from_left[r][c]))
+        for c in range(grid.n_columns)
+    ]
+
+
+def _header_fonts(grid: Grid, first: int) -> tuple[set[str], set[str]]:
+    """(fonts of the header rows' words, fonts of the data rows' words) on this page."""
+    header, data = set(), set()
+    for r, row in enumerate(grid.own):
+        for cell in row:
+            for line in cell.lines if cell else []:
+                (header if r < first else data).update(f for f in line.fonts if f)
+    return header, data
+
+
+def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
+    """Remove from the first data row the end of a header word that overflowed a repeated header.
+
+    A header cell whose words wrap ("Sumber Pendanaa|n") can overflow its repeated copy on later pages;
+    the overflow lands in the first data row. The first page's header says what the whole label is;
+    the overflow is set in the header's type (bold) where the data is not, or starts above the row's
+    rule where both share a type, so a data word that happens to spell the label's end stays.
+    """
+    if first >= len(grid.own):
+        return
+    here = _page_header(grid, first)
+    header_fonts, data_fonts = _header_fonts(grid, first)
+    header_only = header_fonts - data_fonts
+
+    def from_header(line: Line, index: int) -> bool:
+        font = line.fonts[index] if index < len(line.fonts) else ""
+        if header_only and font:
+            return font in header_only
+        return line.top < cell.bbox[1] + 0.5
+
+    for c, (whole, shown) in enumerate(zip(reference, here, strict=True)):
+        cell = grid.own[first][c]
+        if cell is None or not whole.startswith(shown):
+            continue
+        missing = whole[len(shown) :]
+        found: list[tuple[Line, int]] = []
+        words = [(line, k) for line in cell.lines[:3] for k in range(len(line.words))]
+        for line, k in words:  # from the cell's first word on, as long as the label goes on
+            word = line.words[k]
+            key = squeezed(word)
+            if word == "." and not found and from_header(line, k):
+                found.append((line, k))  # a label's stray full stop ("No" / ".")
+                continue
+            if not (missing and key and missing.startswith(key) and from_header(line, k)):
+                break
+            found.append((line, k))
+            missing = missing[len(key) :]
+        if not found:
+            continue
+        for line, k in sorted(found, key=lambda item: -item[1]):
+            del line.words[k]
+            if k < len(line.fonts):
+                del line.fonts[k]
+        cell.lines = [line for line in cell.lines if line.words]
 
 
 def _last_segment(cell: Cell) -> Cell:
@@ -166,24 +269,30 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
     """The matrix found among `grids` (in page order), or None if no grid has the RAT header."""
     matrix: Matrix | None = None
     order: list[int | None] = []  # grid column index of each canonical column; None: the matrix lacks it
+    reference_header: list[str] = []
     bounds: list[tuple[float, float]] = []
     origin: dict[int, int] = {}  # id(cell) -> index of the logical row the cell starts in
     matrix_grids: list[Grid] = []
     pending: list[tuple[Grid, int]] = []
+    open_total: tuple[bool, str] | None = None  # a total row that ended its page, and its printed amount
+    doubtful: set[int] = set()  # ids of page-top cells whose reading is uncertain
 
     for grid in grids:
         if matrix is None:
             found = _find_header(grid)
             if found is None:
                 continue
-            names, first = found
+            names, first, reference_header = found
+            header_row_count = first
             order = [names.index(column) if column in names else None for column in COLUMNS]
             bounds = grid.column_bounds
             header_rows = _header_texts(grid, first - 1)
             matrix = Matrix(year=year_from_header(header_rows, names))
             matrix.columns_found = [name for name in names if name]
+            _drop_header_overflow(grid, first, reference_header)
         elif _same_columns(grid, bounds):
-            first = _first_data_row(grid)
+            first = _first_data_row(grid, header_row_count)
+            _drop_header_overflow(grid, first, reference_header)
         else:
             continue
         matrix_grids.append(grid)
@@ -192,24 +301,52 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
     if matrix is None:
         return None
     _set_right_limits(matrix_grids)
+    merging, merged_columns = _merging_columns(pending, order)
 
     for grid, first in pending:
         matrix.pages.append(grid.page)
         for r in range(first, len(grid.own)):
+            if r == first and open_total is not None and _amount_overflow(grid, r, order) is not None:
+                # The total row broke across the page: its amount continues here.
+                is_subtotal, printed = open_total
+                printed += _amount_overflow(grid, r, order) or ""
+                if not is_subtotal:
+                    matrix.printed_total = parse_rupiah(printed)
+                open_total = None
+                continue
+            open_total = None
             total = _total_row(grid, r, order)
             if total is not None:
-                is_subtotal, amount = total
+                is_subtotal, printed = total
                 if not is_subtotal:
-                    matrix.printed_total = amount
+                    matrix.printed_total = parse_rupiah(printed)
+                if r == len(grid.own) - 1:
+                    open_total = total
                 continue
             previous = matrix.rows[-1] if matrix.rows else None
             at_page_top = r == first and previous is not None and previous.page_last < grid.page
             if at_page_top and _continues(previous, grid, r, order):
                 _join_overflow(previous, grid, r, order)
                 continue
-            uncertain = _inherit_split_merges(previous, grid, r, order) if at_page_top else set()
-            matrix.rows.append(_new_row(grid, r, order, origin, len(matrix.rows)))
-            matrix.rows[-1].uncertain = uncertain
+            uncertain = set()
+            if at_page_top and not _starts_group(grid, r, order):
+                uncertain = _inherit_split_merges(previous, grid, r, order, merged_columns, doubtful)
+                cut_merges = _possible_cut_merges(previous, grid, r, order, merging)
+                uncertain |= cut_merges
+                previous.uncertain |= cut_merges
+                # Rows further down that a doubtful blank covers share its doubt.
+                doubtful |= {
+                    id(grid.own[r][c])
+                    for name, c in zip(COLUMNS, order, strict=True)
+                    if name in uncertain and c is not None and grid.own[r][c] is not None
+                }
+            row = _new_row(grid, r, order, origin, len(matrix.rows))
+            row.uncertain = uncertain | {
+                name
+                for name, c in zip(COLUMNS, order, strict=True)
+                if c is not None and {id(grid.cover[r][c]), id(grid.cover[r][c].resolve())} & doubtful
+            }
+            matrix.rows.append(row)
     # Built from whole cells, so a word's tail at the top of the next page is not mistaken for a word.
     cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
     matrix.vocabulary = Vocabulary(cell.all_lines() for cell in cells.values())
@@ -222,8 +359,18 @@ _TOTAL_LABEL = re.compile(
 _AMOUNT_COLUMNS = ("pagu", "realisasi", "sumber_pendanaan")
 
 
-def _total_row(grid: Grid, r: int, order: list[int | None]) -> tuple[bool, int | None] | None:
-    """(is a subtotal, amount) when grid row r is a total row ("Jumlah", "TOTAL PAGU"), not a data row."""
+def _amount_overflow(grid: Grid, r: int, order: list[int | None]) -> str | None:
+    """The Pagu text of grid row r when the row holds nothing else (the rest of a total row's amount)."""
+    columns = {name: c for name, c in zip(COLUMNS, order, strict=True) if c is not None}
+    texted = {c for c, cell in enumerate(grid.own[r]) if cell is not None and cell.has_text}
+    amount_columns = {columns[name] for name in _AMOUNT_COLUMNS if name in columns}
+    if not texted or not texted <= amount_columns or columns["pagu"] not in texted:
+        return None
+    return "".join(line.text for line in grid.own[r][columns["pagu"]].lines)
+
+
+def _total_row(grid: Grid, r: int, order: list[int | None]) -> tuple[bool, str] | None:
+    """(is a subtotal, printed amount) when grid row r is a total row ("Jumlah", "TOTAL PAGU")."""
     columns = {name: c for name, c in zip(COLUMNS, order, strict=True) if c is not None}
     amount_columns = {columns[name] for name in _AMOUNT_COLUMNS if name in columns}
     labels = [
@@ -237,8 +384,7 @@ def _total_row(grid: Grid, r: int, order: list[int | None]) -> tuple[bool, int |
     if not match:
         return None
     pagu = grid.own[r][columns["pagu"]]
-    amount = parse_rupiah("".join(line.text for line in pagu.lines)) if pagu is not None else None
-    return bool(match.group(1)), amount
+    return bool(match.group(1)), "".join(line.text for line in pagu.lines) if pagu is not None else ""
 
 
 def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> None:
@@ -255,7 +401,36 @@ def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int | No
     previous.page_last = grid.page
 
 
-def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> set[str]:
+def _merging_columns(pending: list[tuple[Grid, int]], order: list[int | None]) -> tuple[set[str], set[str]]:
+    """(columns with vertical merges, those whose groups the author always merges).
+
+    Always merged: within a group (the No cell merged from above), a blank under text is never a
+    separate empty cell on the same page. At a page top their blanks continue the merge; in other
+    columns ("text on the group's first row only") a blank may be empty."""
+    no = order[COLUMNS.index("no")]
+    merged, split = set(), set()
+    for grid, first in pending:
+        for r in range(first + 1, len(grid.own)):
+            within_group = no is None or (grid.own[r][no] is None and not grid.covered_from_left[r][no])
+            for name, c in zip(COLUMNS, order, strict=True):
+                if c is None or grid.covered_from_left[r][c]:
+                    continue
+                cell, above = grid.own[r][c], grid.cover[r - 1][c]
+                if cell is None:
+                    merged.add(name)
+                elif within_group and not cell.has_text and above.resolve().has_text:
+                    split.add(name)
+    return merged, merged - split
+
+
+def _inherit_split_merges(
+    previous: MatrixRow,
+    grid: Grid,
+    r: int,
+    order: list[int | None],
+    merged_columns: set[str],
+    doubtful: set[int],
+) -> set[str]:
     """A merged cell cut by the page break shows up blank at the top of the next page: keep its value.
 
     Geometry cannot tell that blank from a really empty cell, so the reading follows the matrix's logic:
@@ -279,13 +454,14 @@ def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[i
     uncertain: set[str] = set()
     shared: set[str] = set()
     leading = True
-    for c, i, name in present:  # left to right as printed
+    for position_index, (c, i, name) in enumerate(present):  # left to right as printed
         part = grid.own[r][c]
         if part is None or part.has_text:
             leading = False
             continue
         above = previous.cells[i]
-        spans_down = part.bbox[3] > grid.row_bounds[r][1] + 1.0
+        # pdfplumber's row box stretches over merged cells: the next row's top is where this row ends.
+        spans_down = r + 1 < len(grid.own) and part.bbox[3] > grid.row_bounds[r + 1][0] + 1.0
         # The budget spent is merged with the budget it belongs to.
         budget_continues = (
             (name == "pagu" and has_text("target_kinerja"))
@@ -297,14 +473,67 @@ def _inherit_split_merges(previous: MatrixRow, grid: Grid, r: int, order: list[i
                 and above.resolve().has_text
             )
         )
-        if above is not None and (leading or spans_down or budget_continues):
+        # A blank under a doubtful blank from the page before goes on with it, doubt included.
+        after_doubt = above is not None and id(above) in doubtful
+        inherits = above is not None and (leading or spans_down or budget_continues or after_doubt)
+        if inherits:
             shared.add(name)
             part.alias = above.resolve()
-            if name == "sumber_pendanaan" and not (leading or spans_down):
-                uncertain.add(name)
         else:
             leading = False
+        # Certain: the matrix's first column (a new row never starts with an empty No), and a leading
+        # blank in a column whose groups are always merged. Any other blank under text may be either
+        # reading, even one that spans rows down this page (an empty merged cell looks the same).
+        sure = position_index == 0 or (leading and inherits and name in merged_columns)
+        if (after_doubt or (above is not None and above.resolve().has_text)) and not sure:
+            uncertain.add(name)
     return uncertain
+
+
+def _starts_group(grid: Grid, r: int, order: list[int | None]) -> bool:
+    """A row with its own number starts a group: no merge from the rows above runs into it."""
+    no = order[COLUMNS.index("no")]
+    cell = grid.own[r][no] if no is not None else None
+    return cell is not None and cell.has_text
+
+
+def _possible_cut_merges(
+    previous: MatrixRow, grid: Grid, r: int, order: list[int | None], merged_columns: set[str]
+) -> set[str]:
+    """Columns whose text at the top of a new page may be the rest of a merged cell from the page before.
+
+    A cell merged down over the next row, cut by the page break, shows its first lines down to where the
+    row's tallest cell ends and goes on in the next row overleaf: the same picture as a full one-row cell
+    beside a new cell. Only the row's single tallest cell is sure to be complete, and only a column the
+    author merges anywhere can hold such a cell.
+    """
+    bottoms: dict[int, float] = {}
+    for i, cell in enumerate(previous.cells):
+        segment = _last_segment(cell) if cell is not None else None
+        if segment is not None and segment.lines and segment.page == previous.page_last:
+            bottoms[i] = segment.lines[-1].bottom
+    found = set()
+    for i, (name, c) in enumerate(zip(COLUMNS, order, strict=True)):
+        part = grid.own[r][c] if c is not None else None
+        if part is None or not part.has_text or i not in bottoms or not _overflows(previous.cells[i]):
+            continue
+        if name not in merged_columns:
+            continue
+        above = previous.cells[i]
+        lines = [line for line in _last_segment(above).lines if line.words]
+        first_line = next(line for line in part.lines if line.words)
+        if " ".join(line.text for line in part.lines) == " ".join(line.text for line in above.all_lines()):
+            continue  # the same text again: a cell of its own (authors repeat values instead of merging)
+        cut, guess = break_reading(lines[-1], first_line, _BARE_VOCABULARY)
+        if cut and not guess:
+            # A word cut by the page break ("Pendapata|n Asli Daerah"): the merged cell goes on here.
+            _last_segment(above).continued_in.append(part)
+            part.alias = above
+            continue
+        height = max(line.bottom - line.top for line in lines)
+        if cut or any(abs(bottom - bottoms[i]) <= height for j, bottom in bottoms.items() if j != i):
+            found.add(name)
+    return found
 
 
 def _new_row(grid: Grid, r: int, order: list[int | None], origin: dict[int, int], index: int) -> MatrixRow:

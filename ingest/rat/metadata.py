@@ -179,7 +179,7 @@ def title_of(first_page: PageText | None, running: list[str] = ()) -> tuple[str 
 
 def running_headers(pages: list[PageText]) -> list[str]:
     """Lines repeated at the top or bottom of several pages (page numbers aside)."""
-    if len(pages) < 2:
+    if not pages:
         return []
     seen: Counter[str] = Counter()
     text_of: dict[str, str] = {}
@@ -196,7 +196,8 @@ def running_headers(pages: list[PageText]) -> list[str]:
                 keys.add(key)
                 text_of.setdefault(key, line.text)
         seen.update(keys)
-    needed = max(2, (len(pages) + 2) // 3)
+    # On most pages; a one-page plan's page header is its running header too.
+    needed = 1 if len(pages) == 1 else max(2, (len(pages) + 2) // 3)
     return [text_of[key] for key, count in seen.items() if count >= needed]
 
 

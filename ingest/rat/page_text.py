@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pdfplumber.page import Page
+from pdfplumber.utils import extract_words
 
 BBox = tuple[float, float, float, float]
 
@@ -42,11 +43,44 @@ def _inside(obj: dict, boxes: Iterable[BBox]) -> bool:
 def page_text(page: Page, table_boxes: list[BBox], number: int) -> PageText:
     """The page's text lines that lie outside `table_boxes`, top to bottom."""
     boxes = list(table_boxes)
-    free = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    lines = []
-    for line in free.extract_text_lines(return_chars=True, strip=True):
-        text = " ".join(line["text"].split())
-        if text:
-            size = max((char.get("size", 0.0) for char in line["chars"]), default=0.0)
-            lines.append(TextLine(text, line["top"], line["bottom"], round(size, 1)))
+    chars = [char for char in page.chars if not _inside(char, boxes)]
+    words = extract_words(chars, extra_attrs=["size"]) if chars else []
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if rows and abs(word["top"] - rows[-1][0]["top"]) <= (word["bottom"] - word["top"]) * 0.5:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = [
+        TextLine(
+            " ".join(w["text"] for w in sorted(row, key=lambda w: w["x0"])),
+            min(w["top"] for w in row),
+            max(w["bottom"] for w in row),
+            round(max(w["size"] for w in row), 1),
+        )
+        for row in rows
+    ]
     return PageText(number, float(page.height), lines, has_table=bool(boxes))
+
+
+def page_text_from_words(words: list[dict], table_boxes: list[BBox], number: int, height: float) -> PageText:
+    """The same from words OCR read off a scanned page: words outside the tables, gathered into lines."""
+    free = sorted((w for w in words if not _inside(w, table_boxes)), key=lambda w: (w["top"], w["x0"]))
+    lines: list[list[dict]] = []
+    for word in free:
+        line = lines[-1] if lines else None
+        middle = (word["top"] + word["bottom"]) / 2
+        if line and line[0]["top"] <= middle <= line[0]["bottom"]:
+            line.append(word)
+        else:
+            lines.append([word])
+    text_lines = [
+        TextLine(
+            " ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])),
+            min(w["top"] for w in line),
+            max(w["bottom"] for w in line),
+            round(max(w["bottom"] - w["top"] for w in line), 1),
+        )
+        for line in lines
+    ]
+    return PageText(number, height, text_lines, has_table=bool(table_boxes))

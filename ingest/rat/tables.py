@@ -59,6 +59,7 @@ DOCUMENT_DTYPES = {
     "budget_total": "Int64",
     "columns_found": "string",
     "ocr": "boolean",
+    "ocr_confidence": "Float64",
 }
 
 
@@ -84,7 +85,8 @@ def document_record(document: RatDocument) -> dict[str, object]:
         "budget_line_count": len({r.budget_line for r in document.rows if r.budget_line is not None}),
         "budget_total": document.budget_total,
         "columns_found": " ".join(document.columns_found),
-        "ocr": bool(getattr(document, "ocr", False)),
+        "ocr": document.ocr,
+        "ocr_confidence": document.ocr_confidence,
     }
 
 

@@ -16,34 +16,63 @@ from functools import cache
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from ingest.rat.layout import Line
+from ingest.regions import load_regencies
 
 _TOLERANCE = 0.75  # points of slack for rounding in glyph positions
 _PUNCTUATION = "()[]{},.;:!?\"'“”"
 _NUMERIC = re.compile(r"^[<>~]?[\d.,/]+$")
 # Short words that the document may never print mid-line but that are certainly words.
 _COMMON_WORDS = {
-    "dan",
-    "di",
-    "ke",
-    "yang",
-    "untuk",
-    "dari",
-    "pada",
-    "dengan",
-    "bagi",
-    "atau",
-    "dalam",
-    "serta",
-    "oleh",
-    "melalui",
-    "terhadap",
-    "tahun",
-    "kab",
-    "kota",
-    "desa",
-    "prov",
-    "provinsi",
-    "&",
+    *[
+        "dan",
+        "di",
+        "ke",
+        "yang",
+        "untuk",
+        "dari",
+        "pada",
+        "dengan",
+        "bagi",
+        "atau",
+        "dalam",
+        "serta",
+        "oleh",
+        "melalui",
+        "terhadap",
+        "tahun",
+    ],
+    *["kab", "kota", "desa", "prov", "provinsi", "&"],
+    # Indonesian function words, rarely seen mid-line in a narrow column but certainly words.
+    *[
+        "secara",
+        "sebagai",
+        "antara",
+        "adalah",
+        "sesuai",
+        "setiap",
+        "tanpa",
+        "hingga",
+        "sampai",
+        "sudah",
+        "belum",
+        "tidak",
+        "akan",
+        "juga",
+    ],
+    *[
+        "lebih",
+        "masih",
+        "agar",
+        "karena",
+        "yaitu",
+        "yakni",
+        "bahwa",
+        "tersebut",
+        "telah",
+        "dapat",
+        "antar",
+        "bersama",
+    ],
 }
 
 
@@ -64,11 +93,43 @@ def is_indonesian_word(token: str) -> bool:
     return bool(parts) and all(part.isalpha() and stemmer.stem(part) in roots for part in parts)
 
 
+@cache
+def _place_names() -> frozenset[str]:
+    """The words of NTT's area names ("Manggarai", "Ndao"): no Indonesian word list has them."""
+    words = set()
+    for regency in load_regencies():
+        for name in (regency.name, *regency.aliases):
+            words.update(_key(word) for word in name.split())
+    return frozenset(words)
+
+
+_CONFIXES = (("ke", "an"), ("pe", "an"), ("per", "an"), ("pem", "an"), ("pen", "an"), ("peng", "an"))
+
+
+def is_confixed_compound(token: str) -> bool:
+    """A compound set solid inside a confix, which the word list lacks: "ke-tenaga-kerja-an"."""
+    _, roots = _lexicon()
+    key = _key(token)
+    for prefix, suffix in _CONFIXES:
+        if key.startswith(prefix) and key.endswith(suffix):
+            core = key[len(prefix) : len(key) - len(suffix)]
+            if any(core[:i] in roots and core[i:] in roots for i in range(3, len(core) - 2)):
+                return True
+    return False
+
+
+def is_root_word(token: str) -> bool:
+    """True when the token is an Indonesian root word exactly as written."""
+    _, roots = _lexicon()
+    parts = [part for part in re.split(r"[-/]", _key(token)) if part]
+    return bool(parts) and all(part in roots for part in parts)
+
+
 class Vocabulary:
     """Tokens the document prints whole: not next to a line break that could be inside a word."""
 
     def __init__(self, cells: Iterable[list[Line]]) -> None:
-        self.words: set[str] = set(_COMMON_WORDS)
+        self.words: set[str] = set(_COMMON_WORDS) | _place_names()
         for lines in cells:
             for i, line in enumerate(lines):
                 cut_before = i > 0 and line_is_full(lines[i - 1], line)
@@ -94,6 +155,7 @@ def could_be_one_cut_word(line: Line, next_line: Line) -> bool:
 
 
 _SUFFIX_FRAGMENT_LENGTH = 3  # "a", "n", "an", "nya", "gan": what a cut usually leaves for the next line
+_PREFIX_WORDS = {"di", "ke", "se"}  # words that are also prefixes: "di dalam" / "Disabilitas"
 
 
 def _joint_word(last: str, first: str) -> str:
@@ -107,6 +169,95 @@ def _is_cut(line: Line, next_line: Line) -> bool:
     return line_is_full(line, next_line) and could_be_one_cut_word(line, next_line)
 
 
+def _is_strong_word(token: str, vocabulary: Vocabulary) -> bool:
+    """A token that is a word as it stands: printed whole by the document, a root, or a long inflected word.
+
+    Short roots and short inflected forms are left out: the word list and the stemmer make words of
+    fragments ("Pers", "tasi", "Pemul").
+    """
+    key = _key(token)
+    return (
+        token in vocabulary
+        or (len(key) >= 5 and is_root_word(token))
+        or (len(key) >= 7 and is_indonesian_word(token))
+    )
+
+
+def break_reading(
+    line: Line,
+    next_line: Line,
+    vocabulary: Vocabulary,
+    line_before: Line | None = None,
+    line_after: Line | None = None,
+) -> tuple[bool, bool]:
+    """(the break is inside a word, that reading is a guess) for the break between two lines of a cell.
+
+    A cut is repaired only on evidence: geometry must allow it (the line had no room left and the two
+    pieces are wider than a line), and then the document printing the joined word whole, a numeric
+    cut, a short suffix fragment, or an Indonesian word formed from the pieces. Two words that end and
+    start consecutive lines ("Persentasi|stunting", "pekerjaan|renumeratif") stay two words. What the
+    evidence cannot settle is read the likelier way and reported as a guess.
+    """
+    if not _is_cut(line, next_line):
+        return False, False
+    alone = len(line.words) == 1
+    last, first = line.words[-1], next_line.words[0]
+    # A word cut twice ("Ke|masyarakata|n", "pr|oduk-produk|") is judged whole.
+    whole_tail = first
+    if line_after is not None and len(next_line.words) == 1 and _is_cut(next_line, line_after):
+        whole_tail = first + line_after.words[0]
+    whole_head = last
+    if line_before is not None and alone and _is_cut(line_before, line):
+        whole_head = line_before.words[-1] + last
+    if _NUMERIC.match(last) and first[:1].isdigit():
+        return True, False
+    if first[:1] in "/-,.;:)%" or last[-1] in "([<>~":
+        # "Sosialisasi|/advokasi", "113,455,810|,589", "(|iuranjaminann", "DBD <|49": nothing breaks a
+        # line there but a cut
+        return True, False
+    if last[-1].isdigit() != first[:1].isdigit():
+        return False, False  # a number and its unit, a word and a number: "(419 unit)", "Alam|200 orang"
+    if last[-1] in _PUNCTUATION or not first[:1].isalnum():
+        return False, False
+    if first[:1].isupper():
+        # "Pengelolaan|Kesehatan" starts a word; an acronym cut ("APB|D", "HIV/AI|DS") is a guess.
+        # An acronym's head ends in a capital: "APB|D", "BUM|Des", "HI|V/AIDS".
+        acronym = last[-1].isupper()
+        if acronym:
+            return True, (last + first) not in vocabulary  # "APB|D" is sure when "APBD" is printed whole
+        return False, False
+    joined_is_word = any(
+        is_indonesian_word(joint) or is_confixed_compound(joint)
+        for joint in (_joint_word(last, first), _joint_word(last, whole_tail))
+    )
+    head_is_word = any(_is_strong_word(t, vocabulary) for t in (last, whole_head))
+    tail_is_word = any(_is_strong_word(t, vocabulary) for t in (first, whole_tail))
+    if any((last + tail) in vocabulary for tail in (first, whole_tail)):
+        # "di|dalam" or "ke|luar" when the document also prints "didalam", "keluar": both readings exist.
+        function_word = _key(last) in _COMMON_WORDS or _key(first) in _COMMON_WORDS
+        return True, function_word or (head_is_word and tail_is_word)
+    short_tail = len(_key(first)) <= _SUFFIX_FRAGMENT_LENGTH
+    if short_tail and (joined_is_word or not (head_is_word or is_root_word(first) or first in vocabulary)):
+        return True, False  # "Meningkatny|a", "(iuranjaminan|n": a suffix left for the next line
+    if joined_is_word:
+        # "Pendid|ikan", "perlu|asan": the pieces make a word. With a short word for a head, the
+        # break may as well be between two words: "di|dalam" or "Di|pulangkan".
+        return True, _key(last) in _COMMON_WORDS and (tail_is_word or is_root_word(first))
+    if head_is_word and tail_is_word:
+        # Two words, unless they are one compound the word list lacks ("Kerja|sama"): two short roots,
+        # the first alone on its line, neither printed whole elsewhere in the document, leave that open.
+        printed_whole = last in vocabulary or first in vocabulary  # common function words included
+        short_roots = all(is_root_word(t) and len(_key(t)) <= 6 for t in (last, first))
+        return False, alone and short_roots and not printed_whole
+    if (last in vocabulary and _key(last) not in _PREFIX_WORDS) or first in vocabulary:
+        # One piece is a word the document prints whole ("berwolbachia|untuk"); "di" and "ke" are also
+        # prefixes ("Di|sabilitas"), so a short function word for a head proves nothing.
+        return False, False
+    # Neither the lexicon nor the document settles it ("aegepty|berwolbachia", "Persentasi|stunting"):
+    # a cut is repaired only on evidence, so the pieces stay apart, flagged.
+    return False, True
+
+
 def breaks_inside_word(
     line: Line,
     next_line: Line,
@@ -114,55 +265,28 @@ def breaks_inside_word(
     line_before: Line | None = None,
     line_after: Line | None = None,
 ) -> bool:
-    if not _is_cut(line, next_line):
-        return False
-    last, first = line.words[-1], next_line.words[0]
-    # A word cut twice ("Ke|masyarakata|n", "pr|oduk-produk|") is judged whole.
-    whole_tail = first
-    if line_after is not None and len(next_line.words) == 1 and _is_cut(next_line, line_after):
-        whole_tail = first + line_after.words[0]
-    whole_head = last
-    if line_before is not None and len(line.words) == 1 and _is_cut(line_before, line):
-        whole_head = line_before.words[-1] + last
-    if _NUMERIC.match(last) and first[:1].isdigit():
-        return True
-    if last[-1].isdigit() and first[:1].isalpha():
-        return False  # a number and its unit: "(419 unit)"
-    if first[:1] in "/-,.;:)":
-        return True  # "Sosialisasi|/advokasi", "113,455,810|,589": nothing breaks a line there but a cut
-    if last[-1] in _PUNCTUATION or first[:1].isupper() or not first[:1].isalnum():
-        return False
-    if any(
-        (last + tail) in vocabulary or is_indonesian_word(_joint_word(last, tail))
-        for tail in (first, whole_tail)
-    ):
-        return True
-    if first in vocabulary or whole_tail in vocabulary:
-        return False
-    alone = len(line.words) == 1
-    if alone and len(_key(first)) <= _SUFFIX_FRAGMENT_LENGTH:
-        return True
-    if last in vocabulary or whole_head in vocabulary:
-        return False
-    tail_is_word = is_indonesian_word(first) or is_indonesian_word(whole_tail)
-    if alone:
-        head_is_word = is_indonesian_word(last) or is_indonesian_word(whole_head)
-        return not (head_is_word and tail_is_word)
-    # Sharing its line, the last token is a cut word's head (reportlab's way) only if the tail is no word.
-    return not tail_is_word
+    return break_reading(line, next_line, vocabulary, line_before, line_after)[0]
 
 
-def joined_text(lines: list[Line], vocabulary: Vocabulary) -> str:
+def joined_reading(lines: list[Line], vocabulary: Vocabulary) -> tuple[str, bool]:
+    """The cell's text with its line breaks undone, and whether any break was read on a guess."""
     lines = [line for line in lines if line.words]
     text = ""
+    guessed = False
     for index, line in enumerate(lines):
         if index:
             before = lines[index - 2] if index >= 2 else None
             after = lines[index + 1] if index + 1 < len(lines) else None
             # A line may end after "-" or "/" without the word ending: "16-|18", "Sosialisasi/|advokasi".
-            continues = text.endswith(("-", "/")) or breaks_inside_word(
-                lines[index - 1], line, vocabulary, line_before=before, line_after=after
-            )
+            if text.endswith(("-", "/")):
+                continues = True
+            else:
+                continues, guess = break_reading(lines[index - 1], line, vocabulary, before, after)
+                guessed = guessed or guess
             text += "" if continues else " "
         text += line.text
-    return " ".join(text.split())
+    return " ".join(text.split()), guessed
+
+
+def joined_text(lines: list[Line], vocabulary: Vocabulary) -> str:
+    return joined_reading(lines, vocabulary)[0]

@@ -1,0 +1,32 @@
+"""A scanned page as the grey image the scanner made: rendered at the resolution of its own images."""
+
+from __future__ import annotations
+
+import pypdfium2
+from pdfplumber.page import Page
+from PIL import Image
+
+DEFAULT_DPI = 300.0  # a page with no image (vector outlines only) is rendered as a good scan would be
+_MIN_DPI, _MAX_DPI = 50.0, 600.0
+
+
+def scan_resolution(page: Page) -> float:
+    """Pixels per inch of the page's sharpest image, as placed on the page.
+
+    Long side against long side, so an image the page turns a quarter (/Rotate 90) counts right.
+    """
+    resolutions = []
+    for image in page.images:
+        placed = max(image["x1"] - image["x0"], image["bottom"] - image["top"])
+        pixels = max(image.get("srcsize") or (0, 0))
+        if placed > 1 and pixels:
+            resolutions.append(pixels * 72.0 / placed)
+    if not resolutions:
+        return DEFAULT_DPI
+    return min(max(max(resolutions), _MIN_DPI), _MAX_DPI)
+
+
+def rendered_page(document: pypdfium2.PdfDocument, index: int, dpi: float) -> Image.Image:
+    """The page (0-based `index`) in 8-bit grey at `dpi`."""
+    bitmap = document[index].render(scale=dpi / 72.0, grayscale=True)
+    return bitmap.to_pil().convert("L")
