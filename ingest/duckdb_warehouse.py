@@ -83,14 +83,25 @@ def relation_row_counts(database: Path, schemas: tuple[str, ...]) -> dict[str, i
         }
 
 
+def relations(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    """The tables and views of `schema`."""
+    rows = connection.execute(
+        "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
 def export_parquet(database: Path, folder: Path) -> list[Path]:
-    """Every published table as Parquet: `main` in `folder`, `provenance` in `folder/provenance`."""
+    """Every published table and view as Parquet: `main` in `folder`, `provenance` in `folder/provenance`.
+
+    Views too: dim_regency is a view over dim_area, and readers of the Parquet files had it as a file.
+    """
     written = []
     with connect(database, read_only=True) as connection:
         for schema in PUBLISHED_SCHEMAS:
             target = folder if schema == "main" else folder / schema
             target.mkdir(parents=True, exist_ok=True)
-            for table in base_tables(connection, schema):
+            for table in relations(connection, schema):
                 partial, final = target / f".{table}.parquet.partial", target / f"{table}.parquet"
                 connection.execute(f"copy (select * from {schema}.{table}) to '{partial}' (format parquet)")
                 os.replace(partial, final)

@@ -56,16 +56,40 @@ def one_file(folder: Path, year: int) -> Path:
     return path
 
 
+@cache
+def _round_rules() -> tuple[dict[str, str], list[tuple[str, int, int, str]]]:
+    series = {row["layout"]: row["series"] for row in _csv(SEEDS / "bps_layout_priority.csv")}
+    rules = [
+        (rule["series"], int(rule["first_year"] or 0), int(rule["last_year"] or 9999), rule["survey_round"])
+        for rule in _csv(SEEDS / "bps_survey_rounds.csv")
+    ]
+    return series, rules
+
+
 def survey_round(layout: str, year: int, semester) -> str:
     """The round of a value by the seeds' rule, implemented here again in Python."""
     if not pd.isna(semester):
         return {1: "march", 2: "september"}[int(semester)]
-    series = {row["layout"]: row["series"] for row in _csv(SEEDS / "bps_layout_priority.csv")}[layout]
-    for rule in _csv(SEEDS / "bps_survey_rounds.csv"):
-        first, last = int(rule["first_year"] or 0), int(rule["last_year"] or 9999)
-        if rule["series"] == series and first <= year <= last:
-            return rule["survey_round"]
+    series, rules = _round_rules()
+    for rule_series, first, last, round_ in rules:
+        if rule_series == series[layout] and first <= year <= last:
+            return round_
     raise AssertionError(f"no round for {layout} {year}")
+
+
+@cache
+def measurements() -> pd.DataFrame:
+    """Every bundled BPS value as a measurement: indicator variant (urban, rural) and survey round."""
+    parsed = all_observations()
+    return parsed.assign(
+        indicator=parsed["indicator"]
+        + parsed["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"}),
+        survey_round=[
+            survey_round(layout, int(year), semester)
+            for layout, year, semester in zip(parsed.layout, parsed.year, parsed.semester, strict=True)
+        ],
+        value=parsed.value.astype(float),
+    )
 
 
 def ranks_highest_first(values: dict[int, float]) -> dict[int, int]:
@@ -103,15 +127,7 @@ def test_dim_area_holds_indonesia_every_province_and_kabkota(warehouse: Path):
 
 
 def test_fact_holds_every_area_and_every_bundled_measurement_once(warehouse: Path):
-    parsed = all_observations()
-    cells = parsed.assign(
-        indicator=parsed["indicator"]
-        + parsed["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"}),
-        survey_round=[
-            survey_round(layout, year, semester)
-            for layout, year, semester in zip(parsed.layout, parsed.year, parsed.semester, strict=True)
-        ],
-    ).drop_duplicates(["bps_code", "year", "semester", "indicator", "survey_round"])
+    cells = measurements().drop_duplicates(["bps_code", "year", "semester", "indicator", "survey_round"])
     expected = cells.groupby("indicator").size().to_dict()
     figures = releases()
     figures = figures[figures.bps_code.notna() & figures.indicator.isin(["P0_EXTREME", "POOR_EXTREME_COUNT"])]
@@ -205,28 +221,25 @@ def test_conflicts_list_the_real_disagreements_of_the_files(warehouse: Path):
 def test_the_conflict_list_is_every_disagreement_within_a_round_and_nothing_else(warehouse: Path):
     """Recomputed in Python from every bundled file: same area, year, survey round and indicator, values
     apart by more than the indicator's rounding tolerance (one-decimal prints allow 0.05)."""
-    parsed = all_observations()
-    measured = parsed.assign(
-        indicator=parsed["indicator"]
-        + parsed["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"}),
-        survey_round=[
-            survey_round(layout, year, semester)
-            for layout, year, semester in zip(parsed.layout, parsed.year, parsed.semester, strict=True)
-        ],
-        value=parsed.value.astype(float),
-    )
+    measured = measurements()
     tolerance = {
         row["indicator_code"]: float(row["rounding_tolerance"]) for row in _csv(SEEDS / "bps_indicators.csv")
     }
-    expected = set()
-    for (code, year, round_, indicator), values in measured.groupby(
-        ["bps_code", "year", "survey_round", "indicator"]
-    ).value:
-        allowed = tolerance[indicator]
-        if any(v == round(v, 1) for v in values):
-            allowed = max(allowed, 0.051)
-        if values.max() - values.min() > allowed:
-            expected.add((int(code), int(year), round_, indicator))
+    cells = (
+        measured.assign(one_decimal=measured.value == measured.value.round(1))
+        .groupby(["bps_code", "year", "survey_round", "indicator"])
+        .agg(lowest=("value", "min"), highest=("value", "max"), one_decimal=("one_decimal", "any"))
+        .reset_index()
+    )
+    allowed = cells.indicator.map(tolerance)
+    allowed = allowed.where(~cells.one_decimal, allowed.clip(lower=0.051))
+    apart = cells[cells.highest - cells.lowest > allowed]
+    expected = {
+        (int(code), int(year), round_, indicator)
+        for code, year, round_, indicator in apart[
+            ["bps_code", "year", "survey_round", "indicator"]
+        ].itertuples(index=False)
+    }
     listed = query(
         warehouse, "select bps_code, year, survey_round, indicator_code from provenance.bps_value_conflicts"
     )

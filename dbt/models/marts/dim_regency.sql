@@ -1,5 +1,8 @@
--- The province of Nusa Tenggara Timur and its 22 kab/kota, with the columns this table has always had: a
--- table over dim_area (regency_key = area_key). parent_bps_code here is the area a regency was split from.
+{{ config(materialized="view") }}
+
+-- The province of Nusa Tenggara Timur and its 22 kab/kota, with the name and columns this table has always
+-- had: a view over dim_area (regency_key = area_key), so the two can never disagree and every query written
+-- for dim_regency keeps working. parent_bps_code here is the area a regency was split from.
 select
     area_key as regency_key,
     bps_code,
