@@ -21,6 +21,7 @@ LANDING_DIR_ENV = "LANDING_DIR"
 API_KEY_ENV = "BPS_API_KEY"
 API_BASE_ENV = "BPS_API_BASE"
 DBT_DUCKDB_PATH_ENV = "NTT_DUCKDB_PATH"  # read by dbt/profiles.yml; the dbt asset points it at the build file
+DBT_PARSE_STATE = "partial_parse.msgpack"  # kept in a warehouse's dbt target folder between runs
 
 DEFAULTS: dict[str, str] = {
     "warehouse_path": str(DEFAULT_WAREHOUSE_PATH),

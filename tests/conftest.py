@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from dagster_project.refresh import RefreshOutcome, run_refresh
+from dagster_project.settings import DBT_PARSE_STATE
 from ingest.build_lock import refresh_lock
 from ingest.fingerprint import fingerprint
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
@@ -189,9 +190,21 @@ def built_warehouse(_no_developer_settings: None) -> Warehouse:
 
 
 @pytest.fixture
-def warehouse(built_warehouse: Warehouse, tmp_path: Path) -> Warehouse:
-    """A private copy of the built warehouse (published file, build folder) with an empty landing folder."""
-    return built_warehouse.copy_to(tmp_path)
+def warehouse(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A private copy of the built warehouse (published file, build folder) with an empty landing folder.
+
+    Every test of a worker gets its copy in the same folder, and the copy keeps the dbt parse state of the
+    worker's last refresh: dbt re-parses the whole project when the database path in its profile changes,
+    which a folder per test would make every refresh pay.
+    """
+    folder = tmp_path_factory.getbasetemp() / "warehouse-copy"
+    parse_state = folder / "warehouse" / ".build" / "dbt-target" / DBT_PARSE_STATE
+    kept = parse_state.read_bytes() if parse_state.exists() else None
+    shutil.rmtree(folder, ignore_errors=True)
+    copy = built_warehouse.copy_to(folder)
+    if kept is not None:
+        parse_state.write_bytes(kept)
+    return copy
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from dagster_project.dbt_project import dbt_project
 from dagster_project.resources import POOL, WarehouseResource
-from dagster_project.settings import DBT_DUCKDB_PATH_ENV
-
-PARTIAL_PARSE = "partial_parse.msgpack"
+from dagster_project.settings import DBT_DUCKDB_PATH_ENV, DBT_PARSE_STATE
 
 
 class FolderGroups(DagsterDbtTranslator):
@@ -53,7 +51,7 @@ def fresh_dbt_target(warehouse: WarehouseResource) -> Path:
     target = warehouse.build_path.parent / "dbt-target"
     if target.exists():
         for item in target.iterdir():
-            if item.name == PARTIAL_PARSE:
+            if item.name == DBT_PARSE_STATE:
                 continue
             shutil.rmtree(item) if item.is_dir() else item.unlink()
     target.mkdir(parents=True, exist_ok=True)
