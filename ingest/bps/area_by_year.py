@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.bps.areas import AreaPlacer
-from ingest.bps.grid import Verdict, data_rows
-from ingest.bps.header import TITLE, YEARS, mismatch
+from ingest.bps.grid import Verdict, data_rows, header_verdict
+from ingest.bps.header import TITLE, YEARS
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import indicator_from_title, is_year
@@ -29,11 +29,7 @@ EXPECTED = [TITLE, YEARS]
 
 
 def recognise(grid: Grid) -> Verdict:
-    block = grid.header
-    score, problem = mismatch(block, EXPECTED, grid.lines)
-    if problem is None and block.first_data_row >= len(grid.rows):
-        problem = "no data rows (an area name followed by numbers) under the header"
-    return Verdict(LAYOUT, score - abs(len(block.meaningful()) - len(EXPECTED)) * 0.5, problem)
+    return header_verdict(grid, LAYOUT, EXPECTED, "an area name followed by numbers")
 
 
 def parse(grid: Grid, path: Path) -> pd.DataFrame:

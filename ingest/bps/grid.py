@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.bps.areas import is_footnote
+from ingest.bps.header import mismatch
 from ingest.bps.reading import Grid
 
 
@@ -27,3 +28,14 @@ def data_rows(grid: Grid, start: int) -> Iterator[tuple[int, list[str]]]:
         if is_footnote(row[0]) or (not row[0] and any(is_footnote(cell) for cell in row[:2])):
             return
         yield grid.lines[index], row
+
+
+def header_verdict(grid: Grid, layout: str, expected: list[str], rows_are: str) -> Verdict:
+    """How well `grid`'s header block is `expected` (header row kinds, in order): one point a row in place,
+    half a point off a row too many or too few; the problem is the first difference, or no data rows
+    (`rows_are`, "an area name followed by numbers", say) under the header."""
+    block = grid.header
+    score, problem = mismatch(block, expected, grid.lines)
+    if problem is None and block.first_data_row >= len(grid.rows):
+        problem = f"no data rows ({rows_are}) under the header"
+    return Verdict(layout, score - abs(len(block.meaningful()) - len(expected)) * 0.5, problem)

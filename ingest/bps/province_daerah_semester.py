@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.bps.areas import AreaPlacer
-from ingest.bps.grid import Verdict, data_rows
-from ingest.bps.header import DAERAH, PERIODS, TITLE, YEARS, mismatch, spanning
+from ingest.bps.grid import Verdict, data_rows, header_verdict
+from ingest.bps.header import DAERAH, PERIODS, TITLE, YEARS, spanning
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import area_type_of, indicator_from_title, is_year, semester_of
@@ -31,11 +31,7 @@ EXPECTED = [TITLE, DAERAH, YEARS, PERIODS]
 
 
 def recognise(grid: Grid) -> Verdict:
-    block = grid.header
-    score, problem = mismatch(block, EXPECTED, grid.lines)
-    if problem is None and block.first_data_row >= len(grid.rows):
-        problem = "no data rows (a province name followed by numbers) under the header"
-    return Verdict(LAYOUT, score - abs(len(block.meaningful()) - len(EXPECTED)) * 0.5, problem)
+    return header_verdict(grid, LAYOUT, EXPECTED, "a province name followed by numbers")
 
 
 def parse(grid: Grid, path: Path) -> pd.DataFrame:
