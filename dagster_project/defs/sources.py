@@ -159,25 +159,19 @@ def poverty_releases(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 
 SOURCE_ASSETS = [bps_downloads, bps_webapi, poverty_releases, rat_plans]
+# The ledger is summed up once every source has written its part.
+_LOADED_SOURCES = [key for assets in SOURCE_ASSETS for key in assets.keys]
+_LEDGER_TABLES = {
+    "source_files": "The ledger: one row per source file, its content, status, why, and its rows.",
+    "source_file_history": "Every change of a source file's content or status.",
+    "quarantine": "The problems of the files that cannot be published now, one row per problem.",
+}
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            ["raw", "source_files"],
-            deps=[key for assets in SOURCE_ASSETS for key in assets.keys],
-            description="The ledger: one row per source file, its content, status, why, and its rows.",
-        ),
-        dg.AssetSpec(
-            ["raw", "source_file_history"],
-            deps=[key for assets in SOURCE_ASSETS for key in assets.keys],
-            description="Every change of a source file's content or status.",
-        ),
-        dg.AssetSpec(
-            ["raw", "quarantine"],
-            deps=[key for assets in SOURCE_ASSETS for key in assets.keys],
-            description="The problems of the files that cannot be published now, one row per problem.",
-        ),
+        dg.AssetSpec(["raw", table], deps=_LOADED_SOURCES, description=description)
+        for table, description in _LEDGER_TABLES.items()
     ],
     group_name="sources",
     pool=POOL,

@@ -7,21 +7,6 @@ import re
 # Every column a RAT matrix may have, in the order rows are written out. The province's plan has the 13
 # STANDARD_COLUMNS; regencies' TKPK add a responsible agency, sub-activities with their indicators, or
 # the budget spent, and may leave out Sektor or Kebijakan.
-STANDARD_COLUMNS = [
-    "no",
-    "sektor",
-    "kebijakan",
-    "sasaran",
-    "indikator_sasaran",
-    "program",
-    "indikator_program",
-    "kegiatan",
-    "indikator_kegiatan",
-    "lokasi",
-    "target_kinerja",
-    "pagu",
-    "sumber_pendanaan",
-]
 COLUMNS = [
     "no",
     "sektor",
@@ -41,6 +26,9 @@ COLUMNS = [
     "realisasi",
     "sumber_pendanaan",
 ]
+# The columns only regencies' sets have; the province's 13 are the rest.
+REGENCY_COLUMNS = {"sub_kegiatan", "indikator_sub_kegiatan", "perangkat_daerah", "realisasi"}
+STANDARD_COLUMNS = [column for column in COLUMNS if column not in REGENCY_COLUMNS]
 INDICATOR_COLUMNS = ["indikator_sasaran", "indikator_program", "indikator_kegiatan", "indikator_sub_kegiatan"]
 # A table is the matrix when its header names all of these and at least one indicator column.
 CORE_COLUMNS = ["program", "kegiatan", "lokasi", "target_kinerja", "pagu", "sumber_pendanaan"]
