@@ -120,29 +120,46 @@ def _choropleth(
     return figure
 
 
+def _map_years(
+    frame: pd.DataFrame, value: str, hover_lines: Callable[[object, int], list[str]]
+) -> list[MapYear]:
+    """One MapYear a year of `frame`: its areas, their `value`, and a hover of `hover_lines(row, year)`."""
+    return [
+        MapYear(
+            int(year),
+            [str(code) for code in rows["bps_code"]],
+            rows[value].tolist(),
+            ["<br>".join(hover_lines(row, int(year))) for row in rows.itertuples()],
+        )
+        for year, rows in frame.groupby("year", sort=True)
+    ]
+
+
+def _p0_line(row: object, lang: str) -> str:
+    """P0 and, where there is one, the rank among the 22."""
+    rank = row.p0_rank
+    ranked = f" · {text('rank', lang)}: {int(rank)}" if not pd.isna(rank) else ""
+    return f"{text('p0_long', lang)}: {fmt.percent(row.p0, lang)}{ranked}"
+
+
 def p0_map(profile: pd.DataFrame, programs: pd.DataFrame, lang: str) -> go.Figure:
     """P0 of the 22 areas, one slider step per year; the hover has the year's figures and RAT programs."""
-    regencies = profile[~profile["is_province"]]
-    years = []
-    for year, rows in regencies.groupby("year", sort=True):
-        hover = []
-        for row in rows.itertuples():
-            lines = [
-                f"<b>{row.regency_name}</b> ({year})",
-                f"{text('p0_long', lang)}: {fmt.percent(row.p0, lang)}"
-                + (f" · {text('rank', lang)}: {int(row.p0_rank)}" if not pd.isna(row.p0_rank) else ""),
-                f"{text('poor', lang)}: {fmt.thousand_people(row.poor_count_thousand, lang)}",
-                f"{text('change', lang)}: {fmt.points(row.p0_change, lang)}",
-                f"{text('gap', lang)}: {fmt.points(row.p0_gap_to_province, lang)}",
-                f"{text('poverty_line', lang)}: {fmt.rupiah(row.poverty_line, lang)} "
-                f"{text('per_capita_month', lang)}",
-            ]
-            if year in set(programs["year"]):
-                lines += _program_lines(programs, row.bps_code, int(year), lang)
-            hover.append("<br>".join(lines))
-        years.append(MapYear(int(year), [str(c) for c in rows["bps_code"]], rows["p0"].tolist(), hover))
+    plan_years = set(programs["year"])
+
+    def hover(row, year: int) -> list[str]:
+        lines = [
+            f"<b>{row.regency_name}</b> ({year})",
+            _p0_line(row, lang),
+            f"{text('poor', lang)}: {fmt.thousand_people(row.poor_count_thousand, lang)}",
+            f"{text('change', lang)}: {fmt.points(row.p0_change, lang)}",
+            f"{text('gap', lang)}: {fmt.points(row.p0_gap_to_province, lang)}",
+            f"{text('poverty_line', lang)}: {fmt.rupiah(row.poverty_line, lang)} "
+            f"{text('per_capita_month', lang)}",
+        ]
+        return lines + (_program_lines(programs, row.bps_code, year, lang) if year in plan_years else [])
+
     return _choropleth(
-        years,
+        _map_years(profile[~profile["is_province"]], "p0", hover),
         lambda year: text("map_p0_title", lang, year=year),
         text("p0", lang),
         "Reds",
@@ -153,28 +170,20 @@ def p0_map(profile: pd.DataFrame, programs: pd.DataFrame, lang: str) -> go.Figur
 
 def rupiah_map(budget: pd.DataFrame, programs: pd.DataFrame, lang: str) -> go.Figure:
     """Rupiah per poor person of each RAT year; the hover has the money, the poor and the programs."""
-    years = []
-    for year, rows in budget.groupby("year", sort=True):
-        hover = []
-        for row in rows.itertuples():
-            lines = [
-                f"<b>{row.regency_name}</b> (RAT {year})",
-                f"{text('rupiah_per_poor', lang)}: {fmt.rupiah(row.rupiah_per_poor_person, lang)}",
-                f"{text('allocated', lang)}: {fmt.rupiah(row.allocated_pagu, lang)}",
-                f"{text('poor', lang)} ({row.poverty_year}): "
-                f"{fmt.thousand_people(row.poor_count_thousand, lang)}",
-                f"{text('p0_long', lang)}: {fmt.percent(row.p0, lang)}"
-                + (f" · {text('rank', lang)}: {int(row.p0_rank)}" if not pd.isna(row.p0_rank) else ""),
-                *_program_lines(programs, row.bps_code, int(year), lang),
-            ]
-            hover.append("<br>".join(lines))
-        years.append(
-            MapYear(
-                int(year), [str(c) for c in rows["bps_code"]], rows["rupiah_per_poor_person"].tolist(), hover
-            )
-        )
+
+    def hover(row, year: int) -> list[str]:
+        return [
+            f"<b>{row.regency_name}</b> (RAT {year})",
+            f"{text('rupiah_per_poor', lang)}: {fmt.rupiah(row.rupiah_per_poor_person, lang)}",
+            f"{text('allocated', lang)}: {fmt.rupiah(row.allocated_pagu, lang)}",
+            f"{text('poor', lang)} ({row.poverty_year}): "
+            f"{fmt.thousand_people(row.poor_count_thousand, lang)}",
+            _p0_line(row, lang),
+            *_program_lines(programs, row.bps_code, year, lang),
+        ]
+
     return _choropleth(
-        years,
+        _map_years(budget, "rupiah_per_poor_person", hover),
         lambda year: text("map_rupiah_title", lang, year=year),
         text("rupiah_per_poor", lang),
         "Blues",
@@ -187,24 +196,22 @@ def extreme_poverty_map(extreme: pd.DataFrame, lang: str) -> go.Figure | None:
     """Extreme poverty by regency and year, or None while the warehouse has no such figures."""
     if extreme.empty:
         return None
-    years = []
-    for year, rows in extreme.groupby("year", sort=True):
-        hover = []
-        for row in rows.itertuples():
-            lines = [
-                f"<b>{row.regency_name}</b> ({year})",
-                f"{text('extreme_rate', lang)}: {fmt.percent(row.p0_extreme, lang)}",
-                f"{text('extreme_count', lang)}: "
-                f"{fmt.thousand_people(row.poor_extreme_count_thousand, lang)}",
-            ]
-            if isinstance(row.extreme_poverty_producer, str) and row.extreme_poverty_producer:
-                lines.append(f"{text('extreme_producer', lang)}: {row.extreme_poverty_producer}")
-            hover.append("<br>".join(lines))
-        years.append(
-            MapYear(int(year), [str(c) for c in rows["bps_code"]], rows["p0_extreme"].tolist(), hover)
-        )
+
+    def hover(row, year: int) -> list[str]:
+        producer = row.extreme_poverty_producer
+        return [
+            f"<b>{row.regency_name}</b> ({year})",
+            f"{text('extreme_rate', lang)}: {fmt.percent(row.p0_extreme, lang)}",
+            f"{text('extreme_count', lang)}: {fmt.thousand_people(row.poor_extreme_count_thousand, lang)}",
+            *(
+                [f"{text('extreme_producer', lang)}: {producer}"]
+                if isinstance(producer, str) and producer
+                else []
+            ),
+        ]
+
     return _choropleth(
-        years,
+        _map_years(extreme, "p0_extreme", hover),
         lambda year: text("map_extreme_title", lang, year=year),
         text("extreme_rate", lang),
         "Purples",
