@@ -10,6 +10,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
+from ingest.build_lock import refresh_lock
 from ingest.paths import REPO_ROOT
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
@@ -49,5 +50,8 @@ def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
 
 
 # The manifest defines the dbt assets, so it must exist before they load; parse only when the project changed.
-if manifest_is_stale():
-    dbt_cli_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+# Processes that start together (pytest workers, the UI and a CLI refresh) take turns: two parses writing one
+# manifest.json at once leave it unreadable, and the one that waits finds it current.
+with refresh_lock(dbt_project.manifest_path.parent, wait_seconds=600, command="dbt parse"):
+    if manifest_is_stale():
+        dbt_cli_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
