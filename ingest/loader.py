@@ -44,7 +44,7 @@ from ingest.ledger import (
     quarantine_records,
     write_source_state,
 )
-from ingest.paths import display_path
+from ingest.paths import REPO_ROOT, display_path
 
 Reading = dict[str, pd.DataFrame]  # raw table name -> the rows one file gives it
 BUNDLED, LANDED = "bundled", "landed"
@@ -155,6 +155,16 @@ def _readings(source: Source, paths: list[Path], workers: int | None) -> Iterato
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         yield from pool.map(_read_one, [source.read] * len(paths), paths)
+
+
+def _said_of(problem: Problem, found_in: set[str], name: str) -> Problem:
+    """A problem found in some file's bytes, told of `name`, another file with the same bytes: a reader's
+    message names the file it read, and a user looking at `name` must not be sent to the other one."""
+    reason = problem.reason
+    for other in found_in - {name}:
+        for spelling in {other, (REPO_ROOT / other).as_posix()}:
+            reason = reason.replace(spelling, name)
+    return Problem(problem.check_name, reason, problem.row, problem.page)
 
 
 def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -356,6 +366,9 @@ def load_source(
             found = problems.get(sha) or [
                 Problem(q.check_name, q.reason, q.row, q.page) for q in known_problems[sha]
             ]
+            found_in = {canonical[sha].display} if sha in canonical else set()
+            found_in |= {q.source_file for q in known_problems.get(sha, [])}
+            found = [_said_of(problem, found_in, item.display) for problem in found]
             kept = before.rows_sha256 if before and before.rows_sha256 in rows_of else None
             record.reason = found[0].reason + (
                 f"; the rows of its previous content ({kept[:12]}) stay published" if kept else ""

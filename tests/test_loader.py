@@ -156,6 +156,24 @@ def test_a_damaged_replacement_is_quarantined_and_the_last_good_rows_stay(loads:
     assert [s for (s,) in history] == [LOADED, QUARANTINED, LOADED]
 
 
+def test_a_damaged_file_with_the_same_bytes_as_another_is_reported_under_its_own_name(loads: Loads):
+    loads.write("landed-2024.csv", "10", "20")
+    loads.write("landed-2025.csv", "10", "twenty")
+    loads.load()
+    loads.write("landed-2024.csv", "10", "twenty")  # damaged exactly as the other file is
+    result = loads.load()
+
+    assert READS == []  # the bytes were judged already
+    assert loads.status() == {"landed-2024.csv": QUARANTINED, "landed-2025.csv": QUARANTINED}
+    [line_2024, line_2025] = sorted(result.quarantine_lines())
+    assert line_2024.startswith(str(loads.folder / "landed-2024.csv,")) and "landed-2025" not in line_2024
+    assert "stay published" in line_2024
+    assert line_2025.startswith(str(loads.folder / "landed-2025.csv,")) and "landed-2024" not in line_2025
+    reasons = loads.sql("select source_file, reason from raw.quarantine order by 1")
+    assert [Path(file).name for file, _ in reasons] == ["landed-2024.csv", "landed-2025.csv"]
+    assert all(Path(file).name in reason for file, reason in reasons)
+
+
 def test_a_file_that_leaves_takes_its_rows_with_it(loads: Loads):
     loads.write("a.csv", "1")
     loads.write("landed-b.csv", "100")
