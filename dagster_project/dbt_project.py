@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -32,6 +33,11 @@ class InstalledDbtCliResource(DbtCliResource):
     @cached_property
     def _cli_version(self) -> Version:
         return Version(installed_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        # dagster-dbt opens a dbt adapter in this process only to fetch row counts or column metadata,
+        # which no asset asks for: a second dbt start-up per refresh, and a DuckDB handle on the build file.
+        return None
 
 
 def dbt_cli_resource() -> DbtCliResource:

@@ -28,6 +28,11 @@ class FolderGroups(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=group)
 
 
+# Unit tests check the models' SQL, not the night's data: they run in `make test` (as dbt recommends, in
+# development and CI), not in every refresh.
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -39,7 +44,7 @@ def ntt_dbt_models(
 ) -> Iterator[Any]:
     # dbt runs as a subprocess that inherits this environment; its profile reads the database path from it.
     os.environ[DBT_DUCKDB_PATH_ENV] = str(warehouse.build_path)
-    yield from dbt.cli(["build"], context=context, target_path=fresh_dbt_target(warehouse)).stream()
+    yield from dbt.cli(BUILD_ARGS, context=context, target_path=fresh_dbt_target(warehouse)).stream()
 
 
 def fresh_dbt_target(warehouse: WarehouseResource) -> Path:
