@@ -25,7 +25,9 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 
 # Style first (seconds), then every test on every core; the summary, the slowest tests and a JUnit file
 # (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
-PYTEST_ARGS ?= -n auto -rA --durations=15 --junitxml=test-output/junit.xml
+# A test file goes to one worker (loadfile): its module fixtures (a story's refreshes, the fuzz corpus, the
+# OCR readings) then run once, not once per worker.
+PYTEST_ARGS ?= -n auto --dist loadfile -rA --durations=15 --junitxml=test-output/junit.xml
 test: $(STAMP) test-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -189,22 +189,56 @@ def built_warehouse(_no_developer_settings: None) -> Warehouse:
     return built
 
 
-@pytest.fixture
-def warehouse(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """A private copy of the built warehouse (published file, build folder) with an empty landing folder.
+def private_copy(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A copy of the built warehouse (published file, build folder) with an empty landing folder.
 
-    Every test of a worker gets its copy in the same folder, and the copy keeps the dbt parse state of the
-    worker's last refresh: dbt re-parses the whole project when the database path in its profile changes,
-    which a folder per test would make every refresh pay.
+    Every copy of a worker lives in the same folder and keeps the dbt parse state of the worker's last
+    refresh: dbt re-parses the whole project when the database path in its profile changes, which a
+    folder per test would make every refresh pay. So a worker holds one copy at a time.
     """
     folder = tmp_path_factory.getbasetemp() / "warehouse-copy"
     parse_state = folder / "warehouse" / ".build" / "dbt-target" / DBT_PARSE_STATE
     kept = parse_state.read_bytes() if parse_state.exists() else None
     shutil.rmtree(folder, ignore_errors=True)
-    copy = built_warehouse.copy_to(folder)
+    copy = built.copy_to(folder)
     if kept is not None:
         parse_state.write_bytes(kept)
     return copy
+
+
+@pytest.fixture
+def warehouse(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A private copy of the built warehouse for one test."""
+    return private_copy(built_warehouse, tmp_path_factory)
+
+
+Query = str | tuple  # SQL, or SQL and its parameters
+
+
+@dataclass
+class Night:
+    """One refresh of a story and what the warehouse said right after it.
+
+    A story lands several independent files per night and runs one refresh where separate tests would
+    each run their own (a refresh costs half a minute); each test then reads the night it is about.
+    """
+
+    outcome: RefreshOutcome
+    rows: dict[str, list[tuple]]
+
+    @classmethod
+    def after_refresh(
+        cls, warehouse: Warehouse, published: dict[str, Query], build: dict[str, Query] | None = None
+    ) -> "Night":
+        """Refresh, then run each query on the published file (`published`) or the build file (`build`)."""
+        outcome = warehouse.refresh()
+        rows = {name: warehouse.query(*_sql_and_params(q)) for name, q in published.items()}
+        rows |= {name: warehouse.query_build(*_sql_and_params(q)) for name, q in (build or {}).items()}
+        return cls(outcome, rows)
+
+
+def _sql_and_params(query: Query) -> tuple:
+    return (query,) if isinstance(query, str) else query
 
 
 @pytest.fixture

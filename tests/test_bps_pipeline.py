@@ -35,13 +35,31 @@ def test_the_priority_decides_each_cell_and_survey_rounds_stay_apart(built_wareh
     assert (0, 2017, "P0") in conflicts
 
 
-def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehouse: Warehouse):
+def test_bad_landed_files_are_quarantined_their_previous_values_kept_and_conflicts_reported(
+    warehouse: Warehouse,
+):
     landing = warehouse.landing
     newer = landing / "P0_kabkota_2026.csv"
     newer.write_text(p0_table_with_2026("Sumba Barat", "25.9"))
+    # A revised copy of a loaded table that disagrees on one figure: listed, and the priority decides.
+    disagreeing = landing / "Index Kedalaman 2022-2023 (revisi).csv"
+    shutil.copy(LONG_EXPORT, disagreeing)
+    text = disagreeing.read_text(encoding="utf-8-sig")
+    disagreeing.write_text(
+        text.replace('2023;Tahun;3.33;"NUSA TENGGARA TIMUR"', '2023;Tahun;3.83;"NUSA TENGGARA TIMUR"')
+    )
     first = warehouse.refresh()
+
     assert first.success, first.report()
     assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "area_by_year")]
+    assert any("assert_bps_sources_agree" in warning for warning in first.warnings)
+    conflict = warehouse.query(
+        """select winning_value, winning_layout, lowest_value, highest_value
+           from provenance.bps_value_conflicts
+           where bps_code = 5300 and year = 2023 and indicator_code = 'P1'"""
+    )
+    assert conflict == [(3.33, "tabel_dinamis", 3.33, 3.83)]
+    assert warehouse.query(FACT, 5300, 2023, "P1") == [(3.33, "tabel_dinamis")]
 
     newer.write_text(p0_table_with_2026("Sumba Barat", "25,9"))  # a comma decimal
     (landing / "JumlahMiskin_latin1.csv").write_bytes(
@@ -70,27 +88,6 @@ def test_bad_landed_files_are_quarantined_and_their_previous_values_kept(warehou
     assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "area_by_year")]
     assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "area_by_year")]
     assert len(second.quarantined) == 3
-
-
-def test_a_disagreeing_source_is_reported_and_the_priority_decides(warehouse: Warehouse):
-    disagreeing = warehouse.landing / "Index Kedalaman 2022-2023 (revisi).csv"
-    shutil.copy(LONG_EXPORT, disagreeing)
-    text = disagreeing.read_text(encoding="utf-8-sig")
-    disagreeing.write_text(
-        text.replace('2023;Tahun;3.33;"NUSA TENGGARA TIMUR"', '2023;Tahun;3.83;"NUSA TENGGARA TIMUR"')
-    )
-
-    outcome = warehouse.refresh()
-
-    assert outcome.success, outcome.report()
-    assert any("assert_bps_sources_agree" in warning for warning in outcome.warnings)
-    conflict = warehouse.query(
-        """select winning_value, winning_layout, lowest_value, highest_value
-           from provenance.bps_value_conflicts
-           where bps_code = 5300 and year = 2023 and indicator_code = 'P1'"""
-    )
-    assert conflict == [(3.33, "tabel_dinamis", 3.33, 3.83)]
-    assert warehouse.query(FACT, 5300, 2023, "P1") == [(3.33, "tabel_dinamis")]
 
 
 def test_webapi_is_fetched_with_a_key_saved_and_wins(warehouse: Warehouse, monkeypatch):
