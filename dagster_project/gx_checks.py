@@ -28,9 +28,12 @@ def gx_blocking_check(
         pool=POOL,
         description=f"Great Expectations suites {', '.join(s.name for s in specs())} on {table}",
     )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         frame = warehouse.read_table(table)
-        results = [validate_dataframe(frame, spec, docs_dir=warehouse.docs_dir) for spec in specs()]
+        results = [
+            validate_dataframe(frame, spec, docs_dir=warehouse.docs_dir, run=context.run.run_id)
+            for spec in specs()
+        ]
         failures = [failure for result in results for failure in result.failures]
         return dg.AssetCheckResult(
             passed=not failures,

@@ -99,12 +99,14 @@ def _frame(read: dict[str, tuple[Path, dict[str, pd.DataFrame]]], table: str) ->
 
 
 def rat_plan_problems(
-    read: dict[str, tuple[Path, dict[str, pd.DataFrame]]], docs_dir: Path | None = None
+    read: dict[str, tuple[Path, dict[str, pd.DataFrame]]],
+    docs_dir: Path | None = None,
+    run: str | None = None,
 ) -> dict[str, list[Problem]]:
     """The per-document gate over the plans read in a load: each failing plan's problems, rows first."""
     names = {sha: display_path(path) for sha, (path, _) in read.items()}
     problems: dict[str, list[Problem]] = {}
     for table, suite in ((ROWS_TABLE, rat_rows_suite()), (DOCUMENTS_TABLE, rat_document_suite())):
-        for sha, failures in failures_by_file(_frame(read, table), suite, docs_dir=docs_dir).items():
+        for sha, failures in failures_by_file(_frame(read, table), suite, docs_dir=docs_dir, run=run).items():
             problems.setdefault(sha, []).extend(problem_of(names[sha], f) for f in failures)
     return problems

@@ -90,13 +90,17 @@ def _row_locator(frame: pd.DataFrame, index: int, column: str | None) -> str:
     return f"{where} ({text})" if text else where
 
 
-_contexts: dict[str, object] = {}
+_contexts: dict[str, tuple[str | None, object]] = {}  # docs folder -> (run, its context)
 
 
-def _context(docs_dir: Path | None):
-    """One GX context per docs folder and process, so the Data Docs index lists every suite of a run."""
+def _context(docs_dir: Path | None, run: str | None = None):
+    """One GX context per docs folder and run, so the Data Docs index lists every suite of a run.
+
+    A new run gets a new context: a process that runs refresh after refresh (a test worker, a code server)
+    would otherwise keep every earlier run's validations and render them all again each time.
+    """
     key = str(docs_dir)
-    if key not in _contexts:
+    if key not in _contexts or _contexts[key][0] != run:
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         if docs_dir is not None:
@@ -108,19 +112,22 @@ def _context(docs_dir: Path | None):
                     "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": key},
                 },
             )
-        _contexts[key] = context
-    return _contexts[key]
+        _contexts[key] = (run, context)
+    return _contexts[key][1]
 
 
-def write_data_docs(docs_dir: Path) -> None:
-    """Render the Data Docs of every validation this process made for `docs_dir` (once per run: rendering
-    after each validation cost more than the validations)."""
-    _context(docs_dir).build_data_docs(site_names=[DOCS_SITE])
+def write_data_docs(docs_dir: Path, run: str | None = None) -> None:
+    """Render the Data Docs of every validation of `run` for `docs_dir` (once per run: rendering after each
+    validation cost more than the validations)."""
+    _context(docs_dir, run).build_data_docs(site_names=[DOCS_SITE])
 
 
-def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | None = None) -> SuiteResult:
-    """Run the suite `spec` on `frame`; with `docs_dir`, also render the result as GX Data Docs there."""
-    context = _context(docs_dir)
+def validate_dataframe(
+    frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | None = None, run: str | None = None
+) -> SuiteResult:
+    """Run the suite `spec` on `frame`; with `docs_dir`, also render the result as GX Data Docs there
+    (beside the other validations of `run`)."""
+    context = _context(docs_dir, run)
     with suppress(Exception):  # a suite of this name from an earlier validation; GX raises its own not-found
         context.suites.delete(spec.name)
     name = f"{spec.name}_{next(_counter)}"
@@ -145,7 +152,7 @@ def validate_dataframe(frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | No
     run = checkpoint.run(batch_parameters={"dataframe": frame})
     [validation] = run.run_results.values()
     if docs_dir is not None and not validation.success:
-        write_data_docs(docs_dir)  # a failure is documented at once, whatever happens to the run next
+        write_data_docs(docs_dir, run)  # a failure is documented at once, whatever happens to the run next
 
     failures = []
     for result in validation.results:
@@ -186,14 +193,18 @@ def _failure_on_rows(
 
 
 def failures_by_file(
-    frame: pd.DataFrame, spec: SuiteSpec, docs_dir: Path | None = None, file_column: str = "_source_sha256"
+    frame: pd.DataFrame,
+    spec: SuiteSpec,
+    docs_dir: Path | None = None,
+    file_column: str = "_source_sha256",
+    run: str | None = None,
 ) -> dict[str, list[ExpectationFailure]]:
     """Validate `frame` (rows of many files) once and split every failure by the file of its rows.
 
     One validation for a whole batch: Great Expectations costs the better part of a second per run, which a
     refresh of a hundred files cannot pay per file. A failure with no rows to blame is every file's.
     """
-    result = validate_dataframe(frame, spec, docs_dir=docs_dir)
+    result = validate_dataframe(frame, spec, docs_dir=docs_dir, run=run)
     by_file: dict[str, list[ExpectationFailure]] = {}
     for failure in result.failures:
         if not failure.indexes:

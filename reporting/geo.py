@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.paths import REPO_ROOT
@@ -24,4 +25,10 @@ def regency_geojson(path: Path = GEOJSON_PATH) -> dict:
 
 def regency_codes(path: Path = GEOJSON_PATH) -> list[str]:
     """The BPS codes of the 22 areas, as the GeoJSON writes them (strings)."""
-    return [feature["properties"]["bps_code"] for feature in regency_geojson(path)["features"]]
+    return list(_regency_codes(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _regency_codes(path: Path, mtime_ns: int) -> tuple[str, ...]:
+    # Every map of the report asks; parsing the boundaries each time cost a report most of a second.
+    return tuple(feature["properties"]["bps_code"] for feature in regency_geojson(path)["features"])

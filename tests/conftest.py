@@ -10,8 +10,10 @@ its refresh reads only what the test adds.
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +98,47 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def start_cli_refresh(warehouse: "Warehouse", *args: str) -> subprocess.Popen:
+    """`ntt-warehouse refresh` of `warehouse` in its own process group (so a kill takes its dbt child too)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dagster_project.cli",
+            "refresh",
+            "--warehouse",
+            str(warehouse.published),
+            *args,
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=warehouse.env(),
+    )
+
+
+def kill_refresh_when(warehouse: "Warehouse", moment: str, deadline: float = 300) -> str:
+    """Start a CLI refresh and SIGKILL it (and its dbt child) when its log says `moment`; its log until then.
+
+    Waits for the log line (an event), never a fixed time."""
+    refresh = start_cli_refresh(warehouse)
+    lines = []
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        line = refresh.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if moment in line:
+            os.killpg(refresh.pid, signal.SIGKILL)
+            refresh.wait(timeout=30)
+            assert refresh.returncode == -signal.SIGKILL
+            return "".join(lines)
+    refresh.kill()
+    raise AssertionError(f"the refresh never said {moment!r}:\n{''.join(lines)}")
 
 
 @dataclass

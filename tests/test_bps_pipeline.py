@@ -1,10 +1,31 @@
-"""BPS sources through the real job: bad files quarantined while the rest publishes, conflicts reported."""
+"""Landed files through the real job, night after night, on one copy of the built warehouse.
 
+Night 1 lands a newer kab/kota P0 table, a revised copy of a loaded table that disagrees on one figure, and
+fetches the WebAPI with a key (its first answer an HTTP 500). Night 2 has no key and lands bad files: the
+P0 table again with a comma decimal, a Latin-1 export, a CSV that is no BPS table and a damaged plan; its
+first refresh is killed while dbt builds.
+Night 3 changes nothing; night 4 replaces the damaged plan with another damaged copy. A refresh costs half a
+minute, so each night lands everything it can show at once; each test reads the night it is about.
+"""
+
+import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from ingest.paths import BUNDLED_DATA_DIR
-from tests.conftest import P0_FILE, Warehouse, p0_table_with_2026
+from tests.conftest import (
+    POOR_COUNT_FILE,
+    Night,
+    Warehouse,
+    kill_refresh_when,
+    p0_table_with_2026,
+    private_copy,
+    sha256_of,
+)
+from tests.pdf_fixtures import truncated_copy
 
 LONG_EXPORT = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p1-p2-febroherdyanto" / "Index Kedalaman 2022-2023.csv"
 FACT = """
@@ -13,6 +34,86 @@ FACT = """
     join main.dim_indicator i using (indicator_key)
     where r.bps_code = ? and p.year = ? and p.semester is null and i.indicator_code = ?
 """
+QUERIES = {
+    "facts": "select md5(string_agg(cast(f as varchar), ',' order by f)) from main.fct_poverty_indicator f",
+    "p0_sumba_barat_2026": (FACT, 5301, 2026, "P0"),
+    "p0_sumba_tengah_2023": (FACT, 5316, 2023, "P0"),
+    "p0_sumba_tengah_2021": (FACT, 5316, 2021, "P0"),
+    "p1_ntt_2023": (FACT, 5300, 2023, "P1"),
+    "p1_ntt_2023_conflict": """
+        select winning_value, winning_layout, lowest_value, highest_value
+        from provenance.bps_value_conflicts
+        where bps_code = 5300 and year = 2023 and indicator_code = 'P1'""",
+    "quarantine": """
+        select source, source_file, source_row, reason, sha256 from provenance.quarantine
+        order by source_file""",
+}
+BUILD_QUERIES = {
+    "load_log": """
+        select count(distinct run_id), count(*) filter (where rows_rejected > 0) from provenance.load_log"""
+}
+
+
+@dataclass
+class BpsStory:
+    warehouse: Warehouse
+    nights: list[Night]
+    published_sha256: list[str]
+    webapi_requests: list[str]
+    damaged_sha256: str
+    killed_log: str
+    after_kill: tuple
+
+
+@pytest.fixture(scope="module")
+def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> BpsStory:
+    from tests.webapi_replay import p0_response, replay_server
+
+    warehouse = private_copy(built_warehouse, tmp_path_factory)
+    landing = warehouse.landing
+    newer = landing / "P0_kabkota_2026.csv"
+    newer.write_text(p0_table_with_2026("Sumba Barat", "25.9"))
+    disagreeing = landing / "Index Kedalaman 2022-2023 (revisi).csv"
+    shutil.copy(LONG_EXPORT, disagreeing)
+    text = disagreeing.read_text(encoding="utf-8-sig")
+    disagreeing.write_text(
+        text.replace('2023;Tahun;3.33;"NUSA TENGGARA TIMUR"', '2023;Tahun;3.83;"NUSA TENGGARA TIMUR"')
+    )
+    answers = [("status", 500), ("json", p0_response(with_missing=False))]
+    with replay_server(answers) as (base_url, script), pytest.MonkeyPatch.context() as env:
+        env.setenv("BPS_API_KEY", "local-test-key")
+        env.setenv("BPS_API_BASE", base_url)
+        nights = [Night.after_refresh(warehouse, QUERIES, BUILD_QUERIES)]
+    published = [warehouse.sha256()]
+
+    newer.write_text(p0_table_with_2026("Sumba Barat", "25,9"))  # a comma decimal
+    (landing / "JumlahMiskin_latin1.csv").write_bytes(
+        (BUNDLED_DATA_DIR / POOR_COUNT_FILE)
+        .read_text()
+        .replace("Sumba Barat", "Sumba B\u00e4rat")
+        .encode("latin-1")
+    )
+    (landing / "notes.csv").write_text("what,is,this\n1,2,3\n")
+    truncated_copy(landing / "RAT_2024_rusak.pdf")
+    # The night's first refresh is killed while dbt builds; the next one completes.
+    killed = kill_refresh_when(warehouse, "Running dbt command")
+    after_kill = (warehouse.sha256(), warehouse.query(QUERIES["facts"]))
+    nights.append(Night.after_refresh(warehouse, QUERIES, BUILD_QUERIES))
+    published.append(warehouse.sha256())
+
+    nights.append(Night.after_refresh(warehouse, QUERIES))
+    published.append(warehouse.sha256())
+
+    damaged = truncated_copy(landing / "RAT_2024_rusak.pdf", fraction=0.5)  # changed, still broken
+    nights.append(Night.after_refresh(warehouse, QUERIES))
+    return BpsStory(
+        warehouse, nights, published, list(script.requests), sha256_of(damaged), killed, after_kill
+    )
+
+
+def test_every_night_succeeds(story: BpsStory):
+    for night in story.nights:
+        assert night.outcome.success, night.outcome.report()
 
 
 def test_the_priority_decides_each_cell_and_survey_rounds_stay_apart(built_warehouse: Warehouse):
@@ -35,79 +136,92 @@ def test_the_priority_decides_each_cell_and_survey_rounds_stay_apart(built_wareh
     assert (0, 2017, "P0") in conflicts
 
 
-def test_bad_landed_files_are_quarantined_their_previous_values_kept_and_conflicts_reported(
-    warehouse: Warehouse,
-):
-    landing = warehouse.landing
-    newer = landing / "P0_kabkota_2026.csv"
-    newer.write_text(p0_table_with_2026("Sumba Barat", "25.9"))
-    # A revised copy of a loaded table that disagrees on one figure: listed, and the priority decides.
-    disagreeing = landing / "Index Kedalaman 2022-2023 (revisi).csv"
-    shutil.copy(LONG_EXPORT, disagreeing)
-    text = disagreeing.read_text(encoding="utf-8-sig")
-    disagreeing.write_text(
-        text.replace('2023;Tahun;3.33;"NUSA TENGGARA TIMUR"', '2023;Tahun;3.83;"NUSA TENGGARA TIMUR"')
-    )
-    first = warehouse.refresh()
+def test_a_newer_table_publishes_its_new_year(story: BpsStory):
+    assert story.nights[0].rows["p0_sumba_barat_2026"] == [(25.9, "area_by_year")]
 
-    assert first.success, first.report()
-    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "area_by_year")]
-    assert any("assert_bps_sources_agree" in warning for warning in first.warnings)
-    conflict = warehouse.query(
-        """select winning_value, winning_layout, lowest_value, highest_value
-           from provenance.bps_value_conflicts
-           where bps_code = 5300 and year = 2023 and indicator_code = 'P1'"""
-    )
-    assert conflict == [(3.33, "tabel_dinamis", 3.33, 3.83)]
-    assert warehouse.query(FACT, 5300, 2023, "P1") == [(3.33, "tabel_dinamis")]
 
-    newer.write_text(p0_table_with_2026("Sumba Barat", "25,9"))  # a comma decimal
-    (landing / "JumlahMiskin_latin1.csv").write_bytes(
-        (BUNDLED_DATA_DIR / P0_FILE).read_text().replace("Sumba Barat", "Sumba B\u00e4rat").encode("latin-1")
-    )
-    (landing / "notes.csv").write_text("what,is,this\n1,2,3\n")
-    second = warehouse.refresh()
+def test_a_disagreeing_source_is_reported_and_the_priority_decides(story: BpsStory):
+    first = story.nights[0]
+    assert any("assert_bps_sources_agree" in warning for warning in first.outcome.warnings)
+    assert first.rows["p1_ntt_2023_conflict"] == [(3.33, "tabel_dinamis", 3.33, 3.83)]
+    assert first.rows["p1_ntt_2023"] == [(3.33, "tabel_dinamis")]
 
-    assert second.success, second.report()
-    quarantine = warehouse.query(
-        "select source, source_file, source_row, reason from provenance.quarantine order by source_file"
-    )
-    by_file = {Path(file).name: (source, row, reason) for source, file, row, reason in quarantine}
-    assert set(by_file) == {"P0_kabkota_2026.csv", "JumlahMiskin_latin1.csv", "notes.csv"}
+
+def test_webapi_is_fetched_with_a_key_saved_and_wins(story: BpsStory):
+    first, second = story.nights[:2]
+    saved = sorted((story.warehouse.landing / "bps-webapi").glob("bps-webapi_d0000_v621_*.json"))
+    assert len(saved) == 1  # saved before parsing; the other variables answered 404 and were skipped
+    assert any("/var/619/" in path for path in story.webapi_requests)
+    # The WebAPI outranks every download (seed bps_layout_priority); years it does not give keep theirs.
+    assert first.rows["p0_sumba_tengah_2023"] == [(31.78, "webapi")]
+    assert first.rows["p0_sumba_tengah_2021"] == [(34.27, "area_by_year")]
+    # Night 2 has no key and no server: the saved answer is read again.
+    assert second.rows["p0_sumba_tengah_2023"] == [(31.78, "webapi")]
+
+
+def test_bad_files_are_quarantined_with_file_row_and_reason(story: BpsStory):
+    second = story.nights[1]
+    by_file = {
+        Path(file).name: (source, row, reason) for source, file, row, reason, _ in second.rows["quarantine"]
+    }
+    assert set(by_file) == {
+        "P0_kabkota_2026.csv",
+        "JumlahMiskin_latin1.csv",
+        "notes.csv",
+        "RAT_2024_rusak.pdf",
+    }
     assert by_file["P0_kabkota_2026.csv"][:2] == ("bps_downloads", 4)
     assert "more than the 23 year column" in by_file["P0_kabkota_2026.csv"][2]
-    assert (
-        "row 4" in by_file["JumlahMiskin_latin1.csv"][2]
-        and "Sumba B\u00e4rat" in by_file["JumlahMiskin_latin1.csv"][2]
-    )
+    reason = by_file["JumlahMiskin_latin1.csv"][2]
+    assert "row 4" in reason and "Sumba B\u00e4rat" in reason
     assert (
         by_file["notes.csv"][0] == "bps_downloads"
         and "matches no BPS table layout" in by_file["notes.csv"][2]
     )
-    # The bad version did not wipe what the good one gave; the rest of the refresh went on.
-    assert warehouse.query(FACT, 5301, 2026, "P0") == [(25.9, "area_by_year")]
-    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "area_by_year")]
-    assert len(second.quarantined) == 3
+    assert (
+        by_file["RAT_2024_rusak.pdf"][0] == "rat_plans"
+        and "damaged or truncated" in by_file["RAT_2024_rusak.pdf"][2]
+    )
+    assert len(second.outcome.quarantined) == 4
+    assert any("JumlahMiskin_latin1.csv, row 4" in line for line in second.outcome.quarantined)
+    notes = sorted(p.name for p in (story.warehouse.published.parent / "quarantine").glob("*.reason.txt"))
+    # One note per file and content beside the warehouse (night 4 adds the second damaged plan's).
+    assert {note.split("-", 1)[1].removesuffix(".reason.txt") for note in notes} == set(by_file)
+    [(runs, rejecting)] = second.rows["load_log"]
+    assert runs == 3 and rejecting >= 2  # the build, night 1, night 2 (the killed refresh wrote nothing)
 
 
-def test_webapi_is_fetched_with_a_key_saved_and_wins(warehouse: Warehouse, monkeypatch):
-    from tests.webapi_replay import p0_response, replay_server
+def test_bad_files_change_nothing_but_the_quarantine_list(story: BpsStory):
+    first, second = story.nights[:2]
+    # The bad version of the 2026 table did not wipe what the good one gave; nothing else moved either.
+    assert second.rows["p0_sumba_barat_2026"] == [(25.9, "area_by_year")]
+    assert second.rows["facts"] == first.rows["facts"]
 
-    landing = warehouse.landing
-    with replay_server([("status", 500), ("json", p0_response(with_missing=False))]) as (base_url, script):
-        monkeypatch.setenv("BPS_API_KEY", "local-test-key")
-        monkeypatch.setenv("BPS_API_BASE", base_url)
-        outcome = warehouse.refresh()
 
-    assert outcome.success, outcome.report()
-    saved = sorted((landing / "bps-webapi").glob("bps-webapi_d0000_v621_*.json"))
-    assert len(saved) == 1  # saved before parsing; the other variables answered 404 and were skipped
-    assert any("/var/619/" in path for path in script.requests)
-    # The WebAPI outranks every download (seed bps_layout_priority).
-    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "webapi")]
-    assert warehouse.query(FACT, 5316, 2021, "P0") == [(34.27, "area_by_year")]
+def test_a_night_with_nothing_new_changes_nothing(story: BpsStory):
+    third = story.nights[2]
+    assert third.outcome.nothing_changed_since, third.outcome.report()
+    assert story.published_sha256[2] == story.published_sha256[1]
 
-    monkeypatch.delenv("BPS_API_KEY")
-    replay = warehouse.refresh()  # no key, no server: the saved answer
-    assert replay.success, replay.report()
-    assert warehouse.query(FACT, 5316, 2023, "P0") == [(31.78, "webapi")]
+
+def test_a_changed_but_still_damaged_file_is_judged_again_and_changes_nothing(story: BpsStory):
+    second, _, fourth = story.nights[1:]
+    assert not fourth.outcome.nothing_changed_since
+    assert fourth.rows["facts"] == second.rows["facts"]
+    [sha] = [sha for _, file, _, _, sha in fourth.rows["quarantine"] if file.endswith("RAT_2024_rusak.pdf")]
+    assert sha == story.damaged_sha256
+
+
+def test_a_refresh_killed_during_dbt_leaves_the_warehouse_intact_and_the_next_one_completes(story: BpsStory):
+    assert "Running dbt command" in story.killed_log
+    first, second = story.nights[:2]
+    assert story.after_kill == (story.published_sha256[0], first.rows["facts"])
+    assert second.outcome.success and second.outcome.replaced, second.outcome.report()
+
+
+def test_the_data_docs_show_the_last_nights_validations_once(story: BpsStory):
+    # The worker ran several refreshes in one process; the Data Docs index is of the last run alone.
+    index = (story.warehouse.published.parent / "data_docs" / "index.html").read_text()
+    suites = [link.split("/")[1] for link in re.findall(r'validations/[^"]+\.html', index)]
+    assert "bps_downloads" in suites and "bps_downloads_completeness" in suites
+    assert len(suites) == len(set(suites)), sorted(suites)

@@ -2,7 +2,8 @@
 
 Night 1 lands what users drop on a first night: a copy of the loaded 2023 plan, a 2024 plan typeset on
 Legal paper, a plan without a readable year, a damaged PDF and a newer BPS table. Night 2 removes the copy,
-adds a revision (Perubahan) of 2023 and a 2025 plan, and replaces the 2024 plan with a damaged copy of it.
+adds a revision (Perubahan) of 2023 and a 2025 plan, and replaces the 2024 plan with a damaged copy of it;
+its first refresh is killed while writing the plans' rows.
 Night 3 removes the revision after the build file was left with a plan's rows loaded twice. Each test reads
 the night it is about: totals, dim_document, the ledger, the quarantine and the change view.
 """
@@ -21,6 +22,7 @@ from tests.conftest import (
     RAT_2023_TOTAL,
     Night,
     Warehouse,
+    kill_refresh_when,
     p0_table_with_2026,
     private_copy,
     sha256_of,
@@ -55,6 +57,7 @@ QUERIES = {
         where year = 2023""",
     "p0_sumba_barat_2026": (P0_OF, 5301, 2026),
 }
+ROWS_PER_FILE = "select _source_file, count(*) from raw.rat_matrix_rows group by 1 order by 1"
 ORIGINAL_ROWS = "select count(*) from raw.rat_matrix_rows where _source_file like '%Penanggulangan%'"
 
 
@@ -63,6 +66,8 @@ class PlanStory:
     warehouse: Warehouse
     nights: list[Night]
     good_2024_sha256: str
+    before_kill: tuple
+    after_kill: tuple
 
 
 def _double_the_original_plan(build: Path) -> None:
@@ -102,12 +107,16 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     # Replaced by a damaged copy under the same name, byte for byte the damaged 2025 file of night 1.
     truncated_copy(landing / PLAN_2024)
     render_plan(landing / "RAT_2025_a4.pdf", year=2025, signed="Kupang, Desember 2024")
-    second = Night.after_refresh(warehouse, QUERIES)
+    # The night's first refresh is killed while it writes the plans' rows; the next one completes.
+    before_kill = (warehouse.sha256(), warehouse.query_build(ROWS_PER_FILE))
+    kill_refresh_when(warehouse, "rat_plans: writing raw tables")
+    after_kill = (warehouse.sha256(), warehouse.query_build(ROWS_PER_FILE))
+    second = Night.after_refresh(warehouse, QUERIES, build={"rows_per_file": ROWS_PER_FILE})
 
     _double_the_original_plan(warehouse.build)
     (landing / REVISION).unlink()
     third = Night.after_refresh(warehouse, QUERIES, build={"original_rows": ORIGINAL_ROWS})
-    return PlanStory(warehouse, [first, second, third], good_2024)
+    return PlanStory(warehouse, [first, second, third], good_2024, before_kill, after_kill)
 
 
 def current_loaded_at(night: Night) -> dict[int, object]:
@@ -204,3 +213,15 @@ def test_removing_the_revision_restores_the_plan_and_a_forced_bad_state_heals(st
     assert any("held 68 rows" in line for line in third.outcome.repaired), third.outcome.report()
     assert "repaired:" in third.outcome.report()
     assert third.rows["original_rows"] == [(34,)]
+
+
+def test_a_refresh_killed_while_writing_a_plans_rows_leaves_no_half_plan(story: PlanStory):
+    assert story.after_kill == story.before_kill  # neither the published file nor a raw row changed
+    second = story.nights[1]
+    # The refresh after the kill wrote every plan once: 34 rows each, the damaged 2024 file's last good
+    # content included, under its name.
+    rows = dict(second.rows["rows_per_file"])
+    assert sorted(Path(file).name for file in rows) == sorted(
+        [RAT_2023_PDF.name, REVISION, PLAN_2024, "RAT_2025_a4.pdf"]
+    )
+    assert set(rows.values()) == {34}

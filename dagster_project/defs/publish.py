@@ -40,7 +40,7 @@ def published_warehouse(
     outcome = read_run(context.instance, context.run_id)
     if outcome.problems():
         raise dg.Failure(description="not publishing: " + "; ".join(outcome.problems()))
-    write_data_docs(warehouse.docs_dir)  # every validation of this run, in one rendering
+    write_data_docs(warehouse.docs_dir, context.run_id)  # every validation of this run, in one rendering
     inputs, files = warehouse.input_fingerprint()  # before publishing: what this build was made from
     log = load_log_rows(outcome, warehouse.row_counts())
     duckdb_warehouse.append_rows(warehouse.build_path, LOAD_LOG_TABLE, log)

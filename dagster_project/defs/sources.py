@@ -135,7 +135,10 @@ def rat_plans(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
     result = load(
-        context, warehouse, RAT_PLANS, check=partial(rat_plan_problems, docs_dir=warehouse.docs_dir)
+        context,
+        warehouse,
+        RAT_PLANS,
+        check=partial(rat_plan_problems, docs_dir=warehouse.docs_dir, run=context.run_id),
     )
     metadata = load_metadata(result)
     yield dg.MaterializeResult(asset_key=["raw", "rat_matrix_rows"], metadata=metadata)
