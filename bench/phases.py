@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
+P0_TABLE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 REFRESH = [sys.executable, "-m", "dagster_project.cli", "refresh", "--log-level", "WARNING"]
 # Steps by the phase they belong to; the checks' steps end in their check's name.
 SOURCE_STEPS = {
@@ -200,13 +201,25 @@ def breakdown(workdir: Path) -> dict[str, object]:
     warehouse = workdir / "warehouse" / "ntt_poverty.duckdb"
     cold = measured_refresh(warehouse, landing)
     unchanged = measured_refresh(warehouse, landing)
+    _land_a_newer_p0_table(landing)
+    one_file = measured_refresh(warehouse, landing)
     measured_floors = floors(warehouse.parent / ".build" / warehouse.name)
     return {
         "cold_refresh_seconds": cold.wall_seconds,
         "cold_refresh_phases": cold.phases,
         "no_change_refresh_seconds": unchanged.wall_seconds,
+        "one_new_file_refresh_seconds": one_file.wall_seconds,
+        "one_new_file_refresh_phases": one_file.phases,
         "floors": measured_floors,
     }
+
+
+def _land_a_newer_p0_table(landing: Path) -> None:
+    """The bundled kab/kota P0 table as next year's download would be: a 2026 column (2025's values)."""
+    lines = (BUNDLED_DATA_DIR / P0_TABLE).read_text().splitlines()
+    lines[1] += ",2026"
+    rows = [line + "," + line.rsplit(",", 1)[1] for line in lines[2:]]
+    (landing / "P0_kabkota_2026.csv").write_text("\n".join([*lines[:2], *rows]) + "\n")
 
 
 def print_breakdown(figures: dict[str, object]) -> None:
@@ -214,6 +227,9 @@ def print_breakdown(figures: dict[str, object]) -> None:
     for name, seconds in figures["cold_refresh_phases"].items():
         print(f"  {name:<52} {seconds:7.2f} s")
     print(f"refresh with nothing changed: {figures['no_change_refresh_seconds']:.2f} s (the whole command)")
+    print(f"refresh with one new BPS table landed: {figures['one_new_file_refresh_seconds']:.1f} s")
+    for name, seconds in figures["one_new_file_refresh_phases"].items():
+        print(f"  {name:<52} {seconds:7.2f} s")
     print("floors, measured in the same run:")
     for name, seconds in figures["floors"].items():
         print(f"  {name:<60} {seconds:7.2f} s")

@@ -257,6 +257,7 @@ def main() -> None:
             "full refresh, cold, bundled data (national tables)", f"{figures['cold_refresh_seconds']:.1f} s"
         )
         report("refresh with nothing changed", f"{figures['no_change_refresh_seconds']:.2f} s")
+        report("refresh with one new BPS table landed", f"{figures['one_new_file_refresh_seconds']:.1f} s")
         print_breakdown(figures)
         warehouse = work / "bundled" / "warehouse" / "ntt_poverty.duckdb"
         seconds, peak = refresh(work / "peak" / "ntt_poverty.duckdb", work / "empty")
