@@ -16,3 +16,15 @@ class SourceFileError(Exception):
         self.row = row
         where = display_path(self.path) + (f", row {row}" if row is not None else "")
         super().__init__(f"{where}: {cause}")
+
+    def __reduce__(self) -> tuple:
+        # Subclasses take other arguments than their message: rebuild from the message and the attributes,
+        # so an error can cross a process boundary or be kept in a cache.
+        return (_restored_error, (type(self), self.args, self.__dict__))
+
+
+def _restored_error(cls: type[SourceFileError], args: tuple, state: dict) -> SourceFileError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error

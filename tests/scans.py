@@ -7,7 +7,8 @@
 - `bad_scan`: 75 dpi and a heavy blur, too poor for anyone to read.
 
 Making a scan costs seconds per page, so each is made once into `.cache/rat-scans/` (gitignored) under
-a key of the source PDF's SHA-256, the parameters, and the versions of the programs that render it.
+a key of the source PDF's SHA-256, the parameters, and the versions of the programs that render it. The
+tests' readings of the scans are kept beside them (`cached_ocr_outcome`), keyed by the reader code too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from ingest.fingerprint import fingerprint
+from ingest.paths import REPO_ROOT
 from ingest.rat.errors import OcrUncertainError, RatDocumentError
 from ingest.rat.extract import RatDocument, extract_rat
 from tests.pdf_fixtures import RAT_2023_PDF
@@ -181,6 +185,24 @@ def ocr_outcome(scan: Path) -> OcrOutcome:
     except RatDocumentError as refused:
         document, error = None, refused
     return OcrOutcome(document, error, time.perf_counter() - started)
+
+
+def cached_ocr_outcome(scan: Path) -> OcrOutcome:
+    """`ocr_outcome(scan)`, kept in `.cache/rat-scans/` under a key of the scan's bytes, the reader code
+    (`ingest/`) and Tesseract's version: a reading is redone whenever any of them changes, and otherwise
+    is the same reading (Tesseract is deterministic), which the OCR tests need not pay for again."""
+    code, _ = fingerprint([REPO_ROOT / "ingest"])
+    key = hashlib.sha256(
+        json.dumps([_sha256(scan), code, _version("tesseract", "--version")]).encode()
+    ).hexdigest()[:16]
+    path = CACHE_DIR / f"reading-{scan.stem}-{key}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    outcome = ocr_outcome(scan)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(outcome))
+    os.replace(partial, path)
+    return outcome
 
 
 def cell_score(rows: list) -> tuple[int, int]:

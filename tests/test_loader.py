@@ -276,3 +276,22 @@ def test_a_load_that_fails_midway_changes_nothing(loads: Loads):
         load_source(connection, source, files(), reader_version="v1", now=loads.clock)
     after = loads.sql("select * from raw.source_files order by path"), loads.sql("select * from raw.figures")
     assert after == before
+
+
+def test_a_readers_error_survives_pickling_with_its_message_and_details(tmp_path: Path):
+    """Errors cross process pools and caches: every subclass comes back with its text and attributes."""
+    import pickle
+
+    from ingest.rat.errors import OcrUncertainError
+
+    error = OcrUncertainError(tmp_path / "scan.pdf", "2 pagu cells in doubt", document=None, cells=[4, 7])
+    restored = pickle.loads(pickle.dumps(error))
+    assert type(restored) is OcrUncertainError and str(restored) == str(error)
+    assert (restored.path, restored.cause, restored.cells, restored.kind) == (
+        error.path,
+        error.cause,
+        [4, 7],
+        "ocr_uncertain",
+    )
+    plain = pickle.loads(pickle.dumps(SourceFileError(tmp_path / "a.csv", "not a number", row=3)))
+    assert str(plain).endswith("a.csv, row 3: not a number") and plain.row == 3

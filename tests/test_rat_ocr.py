@@ -31,6 +31,7 @@ from tests.conftest import run_cli
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.scans import (
     bad_scan,
+    cached_ocr_outcome,
     cell_score,
     clean_scan,
     copy_to,
@@ -44,17 +45,17 @@ BUDGET_LINES = 25
 
 @pytest.fixture(scope="module")
 def at_300():
-    return ocr_outcome(clean_scan(300))
+    return cached_ocr_outcome(clean_scan(300))
 
 
 @pytest.fixture(scope="module")
 def at_200():
-    return ocr_outcome(clean_scan(200))
+    return cached_ocr_outcome(clean_scan(200))
 
 
 @pytest.fixture(scope="module")
 def skewed():
-    return ocr_outcome(skewed_noisy_scan())
+    return cached_ocr_outcome(skewed_noisy_scan())
 
 
 def _report(name: str, outcome) -> str:
