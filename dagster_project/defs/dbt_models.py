@@ -11,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from dagster_project.dbt_project import dbt_project
 from dagster_project.resources import POOL, WarehouseResource
-from dagster_project.settings import DBT_DUCKDB_PATH_ENV, DBT_PARSE_STATE
+from dagster_project.settings import DBT_BUILD_ARGS, DBT_DUCKDB_PATH_ENV, DBT_PARSE_STATE
 
 
 class FolderGroups(DagsterDbtTranslator):
@@ -28,11 +28,6 @@ class FolderGroups(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=group)
 
 
-# Unit tests check the models' SQL, not the night's data: they run in `make test` (as dbt recommends, in
-# development and CI), not in every refresh.
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -44,7 +39,8 @@ def ntt_dbt_models(
 ) -> Iterator[Any]:
     # dbt runs as a subprocess that inherits this environment; its profile reads the database path from it.
     os.environ[DBT_DUCKDB_PATH_ENV] = str(warehouse.build_path)
-    yield from dbt.cli(BUILD_ARGS, context=context, target_path=fresh_dbt_target(warehouse)).stream()
+    target = fresh_dbt_target(warehouse)
+    yield from dbt.cli(list(DBT_BUILD_ARGS), context=context, target_path=target).stream()
 
 
 def fresh_dbt_target(warehouse: WarehouseResource) -> Path:
