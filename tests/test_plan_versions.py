@@ -154,7 +154,8 @@ def test_a_plan_typeset_on_legal_paper_and_landed_is_extracted_once(story: PlanS
     # A document nobody changed is not extracted again: its load time is the night it first came.
     assert after[2024] == before[2024]
     assert after[2025] > before[2024]
-    assert ledger(second)["RAT_2025_a4.pdf"] == "loaded"
+    # Loaded by night 2, or already by the refresh killed before it when the kill came after its commit.
+    assert ledger(second)["RAT_2025_a4.pdf"] in {"loaded", "unchanged"}
 
 
 def test_a_damaged_pdf_is_quarantined_by_name_and_cause(story: PlanStory):
@@ -216,7 +217,11 @@ def test_removing_the_revision_restores_the_plan_and_a_forced_bad_state_heals(st
 
 
 def test_a_refresh_killed_while_writing_a_plans_rows_leaves_no_half_plan(story: PlanStory):
-    assert story.after_kill == story.before_kill  # neither the published file nor a raw row changed
+    # The kill lands while the plans' rows are written: their transaction either never committed or
+    # committed whole (the refresh can finish it between its log line and the signal). Never half a plan,
+    # and never a published change: publishing comes after dbt.
+    assert story.after_kill[0] == story.before_kill[0]
+    assert {rows for _, rows in story.after_kill[1]} == {34}
     second = story.nights[1]
     # The refresh after the kill wrote every plan once: 34 rows each, the damaged 2024 file's last good
     # content included, under its name.
