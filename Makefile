@@ -26,9 +26,9 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 # Style first (seconds), then every test on every core; the summary, the slowest tests and a JUnit file
 # (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
 # A test file goes to one worker (loadfile): its module fixtures (a story's refreshes, the fuzz corpus, the
-# OCR readings) then run once, not once per worker. One worker more than cores: a refresh waits on its dbt
-# child and on files, and the extra worker uses that time (on 2 cores: 84% busy and 435 s with 2 workers,
-# 89% and 393 s with 3).
+# OCR readings) then run once, not once per worker. One worker more than cores: with one file per worker,
+# the long story files no longer decide the end alone (on 2 cores, warm caches: 435.6 s with 2 workers,
+# 393.3 s with 3, both about 88% of the CPU busy).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile -rA --durations=15 --junitxml=test-output/junit.xml
 test: $(STAMP) test-tools lint
