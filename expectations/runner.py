@@ -149,8 +149,8 @@ def validate_dataframe(
             result_format={"result_format": "COMPLETE"},
         )
     )
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
-    [validation] = run.run_results.values()
+    checked = checkpoint.run(batch_parameters={"dataframe": frame})
+    [validation] = checked.run_results.values()
     if docs_dir is not None and not validation.success:
         write_data_docs(docs_dir, run)  # a failure is documented at once, whatever happens to the run next
 

@@ -1,5 +1,8 @@
 """The raw BPS suites pass on every bundled file and stop real and doctored faults, naming file and row."""
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -115,3 +118,17 @@ def test_the_release_figures_pass_and_a_doctored_one_fails():
     assert "ntt_extreme_poverty_from_releases.csv row 2 (Nusa Tenggara Timur 2022 P0_EXTREME = 656.0)" in (
         failure.message()
     )
+
+
+def test_a_runs_failed_validations_all_reach_its_data_docs(tmp_path: Path):
+    """A failure renders the Data Docs at once; the run's later validations still join the same index."""
+    from expectations.runner import SuiteSpec, gx, validate_dataframe, write_data_docs
+
+    frame = pd.DataFrame({"value": [1.0, None]})
+    for name in ("first_suite", "second_suite"):
+        spec = SuiteSpec(name, [gx.expectations.ExpectColumnValuesToNotBeNull(column="value")])
+        assert not validate_dataframe(frame, spec, docs_dir=tmp_path, run="run-1").success
+    write_data_docs(tmp_path, "run-1")
+    index = (tmp_path / "index.html").read_text()
+    suites = {link.split("/")[1] for link in re.findall(r'validations/[^"]+\.html', index)}
+    assert suites == {"first_suite", "second_suite"}
