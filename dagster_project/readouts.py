@@ -96,6 +96,19 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
             lines += [
                 f"  {status}: {p}: {reason}" for p, status, reason in flagged if status != "quarantined"
             ]
+        held_back = next(
+            (t for t in ("raw.held_back_rows", "provenance.held_back_rows") if t in tables), None
+        )
+        if held_back:
+            row = '"row"' if held_back.startswith("raw.") else "source_row"
+            held = connection.execute(
+                f"select source_file, {row}, reason from {held_back} order by all"
+            ).fetchall()
+            lines += [
+                "",
+                f"Rows held back (a value that cannot be true; the rest of the file is loaded): {len(held)}",
+            ]
+            lines += [f"  {file} row {number}: {reason}" for file, number, reason in held]
         if "main.dim_document" in tables:
             documents = connection.execute(
                 "select year, issuer_name, is_current, source_file, superseded_reason from main.dim_document"

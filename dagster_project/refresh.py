@@ -36,6 +36,7 @@ class RefreshOutcome:
     not_materialized: list[str] = field(default_factory=list)
     checks_passed: int = 0
     quarantined: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published: bool = False
@@ -55,6 +56,7 @@ class RefreshOutcome:
                 f"({self.seconds:.1f} s to check). {self.warehouse} is up to date."
             )
         notes = [f"  quarantined: {reason}" for reason in self.quarantined]
+        notes += [f"  held back: {reason}" for reason in self.held_back]
         notes += [f"  repaired: {text}" for text in self.repaired]
         notes += [f"  warning: {text}" for text in self.warnings]
         if self.success:
@@ -98,6 +100,7 @@ def outcome_of(run: RunOutcome, planned: set[str], warehouse: Path, seconds: flo
         published=publish is not None,
         replaced=bool(publish and publish.metadata.get("replaced")),
         quarantined=run.listed("quarantined_files"),
+        held_back=run.listed("held_back_rows"),
         repaired=run.listed("repaired"),
         step_failures=[f"{s.key}: {s.error}" for s in run.failed_steps()],
     )

@@ -11,24 +11,14 @@ import pandas as pd
 
 from expectations.runner import SuiteSpec, gx
 from ingest.bps import LAYOUTS
+from ingest.bps.plausibility import PLAUSIBLE_RANGES
 from ingest.regions import PROVINCE_BPS_CODE, load_bps_areas, load_regencies
 
 gxe = gx.expectations
 
-RUPIAH = "rupiah per capita per month"
-# indicator -> (low, high, unit). Observed 2004-2025: P1 up to 24.8 and P2 up to 11.6 (Papua kab/kota),
-# poverty lines from 76,763 (2005) to 1,377,464 rupiah, Indonesia's number poor up to 28,593 thousand.
-INDICATORS: dict[str, tuple[float, float, str]] = {
-    "P0": (0, 100, "percent"),
-    "POOR_COUNT": (0, 50_000, "thousand people"),
-    "P1": (0, 50, "index"),
-    "P2": (0, 30, "index"),
-    "POVERTY_LINE": (50_000, 3_000_000, RUPIAH),
-    "POVERTY_LINE_FOOD": (20_000, 3_000_000, RUPIAH),
-    "POVERTY_LINE_NONFOOD": (10_000, 3_000_000, RUPIAH),
-    "P0_EXTREME": (0, 100, "percent"),
-    "POOR_EXTREME_COUNT": (0, 50_000, "thousand people"),
-}
+# The bounds the loader screens values with (ingest.bps.plausibility): checked again on the whole table, so
+# a value outside them can only reach the warehouse through a broken screen, which this gate stops.
+INDICATORS = PLAUSIBLE_RANGES
 RELEASE_INDICATORS: dict[str, tuple[float, float, str]] = {
     "P0_EXTREME": INDICATORS["P0_EXTREME"],
     "POOR_EXTREME_COUNT": INDICATORS["POOR_EXTREME_COUNT"],

@@ -5,8 +5,10 @@ path and its current content were first seen, its status, why, and which content
 (`rows_sha256`: the current content, or the last good one when the current content cannot be read).
 `raw.source_file_history` keeps every change of a file's content or status, so a file's story can be told.
 `raw.quarantine` lists the problems of the files that cannot be published now, one row per problem.
+`raw.held_back_rows` lists the rows of loaded files that were held back (a value that cannot be true), one
+row each: the rest of their file is published.
 
-The loader writes all three, with the raw rows, in one transaction per source.
+The loader writes all four, with the raw rows, in one transaction per source.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 LEDGER_TABLE = "raw.source_files"
 HISTORY_TABLE = "raw.source_file_history"
 QUARANTINE_TABLE = "raw.quarantine"
+HELD_BACK_TABLE = "raw.held_back_rows"
 
 LOADED, UNCHANGED, QUARANTINED = "loaded", "unchanged", "quarantined"
 SUPERSEDED, DUPLICATE, REMOVED = "superseded", "duplicate", "removed"
@@ -63,6 +66,14 @@ _DDL = [
         reason varchar,
         quarantined_at timestamp with time zone
     )""",
+    f"""create table if not exists {HELD_BACK_TABLE} (
+        source varchar,
+        source_file varchar,
+        sha256 varchar,
+        "row" integer,
+        reason varchar,
+        held_back_at timestamp with time zone
+    )""",
 ]
 
 
@@ -102,6 +113,18 @@ class QuarantineRecord:
     quarantined_at: datetime
 
 
+@dataclass(frozen=True)
+class HeldBackRecord:
+    """A row of a loaded file that is not published: `reason` names the file, row and value."""
+
+    source: str
+    source_file: str
+    sha256: str
+    row: int | None
+    reason: str
+    held_back_at: datetime
+
+
 def ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
     for statement in _DDL:
         connection.execute(statement)
@@ -120,13 +143,19 @@ def file_records(connection: duckdb.DuckDBPyConnection, source: str) -> dict[str
     return {row[1]: FileRecord(*(_none_if_missing(v) for v in row)) for row in rows}
 
 
-def quarantine_records(connection: duckdb.DuckDBPyConnection, source: str) -> list[QuarantineRecord]:
-    names = [f.name for f in fields(QuarantineRecord)]
+def _records(connection: duckdb.DuckDBPyConnection, table: str, record_type: type, source: str) -> list:
+    names = [f.name for f in fields(record_type)]
     columns = ", ".join('"row"' if n == "row" else n for n in names)
-    rows = connection.execute(
-        f"select {columns} from {QUARANTINE_TABLE} where source = ?", [source]
-    ).fetchall()
-    return [QuarantineRecord(*(_none_if_missing(v) for v in row)) for row in rows]
+    rows = connection.execute(f"select {columns} from {table} where source = ?", [source]).fetchall()
+    return [record_type(*(_none_if_missing(v) for v in row)) for row in rows]
+
+
+def quarantine_records(connection: duckdb.DuckDBPyConnection, source: str) -> list[QuarantineRecord]:
+    return _records(connection, QUARANTINE_TABLE, QuarantineRecord, source)
+
+
+def held_back_records(connection: duckdb.DuckDBPyConnection, source: str) -> list[HeldBackRecord]:
+    return _records(connection, HELD_BACK_TABLE, HeldBackRecord, source)
 
 
 def write_source_state(
@@ -134,19 +163,22 @@ def write_source_state(
     source: str,
     records: list[FileRecord],
     quarantine: list[QuarantineRecord],
+    held_back: list[HeldBackRecord],
     previous: dict[str, FileRecord],
     changed_at: datetime,
 ) -> None:
-    """Replace one source's ledger and quarantine rows; append a history row for every file that changed.
+    """Replace one source's ledger, quarantine and held-back rows; append a history row for every file that
+    changed.
 
     Runs inside the caller's transaction.
     """
     connection.execute(f"delete from {LEDGER_TABLE} where source = ?", [source])
     if records:
         _insert(connection, LEDGER_TABLE, pd.DataFrame([asdict(r) for r in records]))
-    connection.execute(f"delete from {QUARANTINE_TABLE} where source = ?", [source])
-    if quarantine:
-        _insert(connection, QUARANTINE_TABLE, pd.DataFrame([asdict(q) for q in quarantine]))
+    for table, rows in ((QUARANTINE_TABLE, quarantine), (HELD_BACK_TABLE, held_back)):
+        connection.execute(f"delete from {table} where source = ?", [source])
+        if rows:
+            _insert(connection, table, pd.DataFrame([asdict(r) for r in rows]))
     changes = [
         {
             "changed_at": changed_at,

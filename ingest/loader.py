@@ -7,13 +7,15 @@ goes into its raw tables by the same rules.
   `duplicate` in the ledger (`raw.source_files`).
 - A file whose new content cannot be read, or fails its per-file checks, is `quarantined` with the problem,
   row and page, and the rows of its last good content stay.
+- A row whose value cannot be true (a source's `screen`) is held back with its file, row and reason
+  (`raw.held_back_rows`); the rest of its file loads.
 - A file that is gone takes its rows with it (`removed`); a newer version of the same file identity (a later
   saved WebAPI response) makes the older one `superseded`.
 - A change in the reader's code re-reads every file of the source.
 - The raw state is checked before it is trusted (rows of files no longer present, a file's rows loaded twice,
   duplicate keys, rows the ledger does not account for); what fails is re-read from its file.
-- The raw tables, the quarantine rows and the ledger change in one DuckDB transaction per source, so a crash
-  leaves the state before or after the load, never half of it.
+- The raw tables, the quarantine and held-back rows and the ledger change in one DuckDB transaction per
+  source, so a crash leaves the state before or after the load, never half of it.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ from ingest.ledger import (
     SUPERSEDED,
     UNCHANGED,
     FileRecord,
+    HeldBackRecord,
     QuarantineRecord,
     ensure_tables,
     file_records,
+    held_back_records,
     quarantine_records,
     write_source_state,
 )
@@ -73,7 +77,8 @@ class Source:
     `read` must be a module-level function (it may run in a worker process) and raise SourceFileError for
     anything it cannot read. `keys` names, per table, the columns unique among one file's rows (an empty
     tuple: one row per file). `version_of` gives a file's identity and version from its name, for sources
-    whose files supersede each other.
+    whose files supersede each other. `screen`, given the primary table's rows of one file, returns per row
+    why it cannot be published (null: it can); those rows are held back and the rest of the file loads.
     """
 
     name: str
@@ -83,6 +88,7 @@ class Source:
     empty: Callable[[], Reading]
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     version_of: Callable[[Path], tuple[str, str] | None] | None = None
+    screen: Callable[[pd.DataFrame], pd.Series] | None = None
     parallel: bool = False
 
     @property
@@ -104,6 +110,7 @@ class LoadResult:
     primary_table: str | None
     records: list[FileRecord]
     quarantine: list[QuarantineRecord]
+    held_back: list[HeldBackRecord] = field(default_factory=list)
     files_read: list[str] = field(default_factory=list)
     rows_read: int = 0
     repaired: list[str] = field(default_factory=list)  # integrity problems found and mended
@@ -119,6 +126,10 @@ class LoadResult:
         """One line per quarantined file (its reason names it), as the refresh summary prints them."""
         return [str(r.reason) for r in self.records if r.status == QUARANTINED]
 
+    def held_back_lines(self) -> list[str]:
+        """One line per held-back row, naming its file and row."""
+        return [held_back_line(r) for r in self.held_back]
+
     def summary(self) -> dict[str, object]:
         return {
             "files": len(self.present()),
@@ -127,12 +138,37 @@ class LoadResult:
             "removed_now": sum(1 for r in self.records if r.status == REMOVED and r.reason == _GONE),
             "rows_in": self.rows_read,
             "rows": self.table_rows.get(self.primary_table, 0),
-            "rows_rejected": self.count(QUARANTINED),
+            "rows_rejected": self.count(QUARANTINED) + len(self.held_back),
+            "held_back": len(self.held_back),
             "repaired": len(self.repaired),
         }
 
 
 _GONE = "the file is no longer there; its rows were removed"
+# A file with more rows held back than this share is wrong as a whole (a unit, a shifted column): quarantined.
+MOST_HELD_BACK = 0.05
+
+
+def held_back_line(record: HeldBackRecord) -> str:
+    return f"{record.source_file} row {record.row}: {record.reason}; held back, the rest of the file loads"
+
+
+def _screened(source: Source, reading: Reading) -> tuple[Reading, list[tuple[int | None, str]]]:
+    """The reading without the rows `source.screen` holds back, and those rows' (row, reason)."""
+    table = source.primary_table
+    if source.screen is None or table not in reading or reading[table].empty:
+        return reading, []
+    frame = reading[table]
+    reasons = source.screen(frame)
+    held = reasons.notna()
+    if not held.any():
+        return reading, []
+    rows = frame["_source_row"] if "_source_row" in frame else pd.Series(pd.NA, index=frame.index)
+    found = [
+        (None if pd.isna(row) else int(row), str(reason))
+        for row, reason in zip(rows[held], reasons[held], strict=True)
+    ]
+    return {**reading, table: frame[~held].reset_index(drop=True)}, found
 
 
 def _problems_of(error: SourceFileError) -> list[Problem]:
@@ -285,6 +321,9 @@ def load_source(
     for record in quarantine_records(connection, source.name):
         known_problems.setdefault(record.sha256, []).append(record)
     trusted, repaired = _trusted_contents(connection, source, previous, reader_version)
+    held_before: dict[str, list[HeldBackRecord]] = {}
+    for held in held_back_records(connection, source.name):
+        held_before.setdefault(held.sha256, []).append(held)
     if rebuild:
         repaired = [f"--rebuild: every {source.name} file is read again"]
         trusted = {}
@@ -330,6 +369,28 @@ def load_source(
                 problems[sha] = found
                 del readings[sha]
                 log(f"{canonical[sha].display}: quarantined: {found[0].reason}")
+    held_now: dict[str, list[tuple[int | None, str]]] = {}
+    for sha in list(readings):
+        name = canonical[sha].display
+        screened, held = _screened(source, readings[sha])
+        if len(held) > MOST_HELD_BACK * len(readings[sha].get(source.primary_table, [])):
+            row, reason = held[0]
+            problems[sha] = [
+                Problem(
+                    "implausible values",
+                    f"{name}: {len(held)} of {len(readings[sha][source.primary_table])} values cannot be "
+                    f"true, a unit or layout mistake rather than a broken cell (row {row}: {reason})",
+                    row,
+                )
+            ]
+            del readings[sha]
+            log(f"{name}: quarantined: {problems[sha][0].reason}")
+            continue
+        readings[sha], held_now[sha] = screened, held
+        for row, reason in held:
+            log(f"{name} row {row}: {reason}: held back, the rest of the file loads")
+    held_of = {sha: [(h.row, h.reason) for h in held] for sha, held in held_before.items() if sha in trusted}
+    held_of.update(held_now)
 
     rows_of = dict(trusted)
     for sha, reading in readings.items():
@@ -399,6 +460,11 @@ def load_source(
                 record.reason = f"same content as {canonical[sha].display}: read once, counted once"
             else:
                 record.status = LOADED if sha in readings else UNCHANGED
+                if held_of.get(sha):
+                    row, reason = held_of[sha][0]
+                    record.reason = (
+                        f"{len(held_of[sha])} row(s) held back, the rest loaded; row {row}: {reason}"
+                    )
         records.append(record)
     present_names = {item.display for item in present}
     for display, before in previous.items():
@@ -428,8 +494,19 @@ def load_source(
     for sha, reading in readings.items():
         for table, frame in reading.items():
             reading[table] = frame.assign(_source_file=names[sha], _source_sha256=sha)
+    earlier = {(h.sha256, h.row, h.reason): h.held_back_at for held in held_before.values() for h in held}
+    held_back = [
+        HeldBackRecord(source.name, names[sha], sha, row, reason, earlier.get((sha, row, reason), now))
+        for sha in sorted(live & set(held_of))
+        for row, reason in held_of[sha]
+    ]
     result = LoadResult(
-        source.name, source.primary_table, records, quarantine, [canonical[s].display for s in readings]
+        source.name,
+        source.primary_table,
+        records,
+        quarantine,
+        held_back,
+        [canonical[s].display for s in readings],
     )
     result.rows_read = sum(rows_of[sha] for sha in readings)
     result.repaired = repaired
@@ -446,7 +523,7 @@ def load_source(
         try:
             for table in source.tables:
                 result.table_rows[table] = _replace_rows(connection, table, kept=set(trusted) & live)
-            write_source_state(connection, source.name, records, quarantine, previous, now)
+            write_source_state(connection, source.name, records, quarantine, held_back, previous, now)
             connection.commit()
         except BaseException:
             connection.rollback()

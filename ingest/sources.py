@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.bps import empty_observations, looks_like_bps_table, read_bps_table
+from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.webapi import parse_response
 from ingest.errors import SourceFileError
 from ingest.fingerprint import fingerprint
@@ -77,6 +78,7 @@ BPS_WEBAPI = Source(
     empty=lambda: {BPS_WEBAPI_TABLE: empty_observations()},
     keys={BPS_WEBAPI_TABLE: _OBSERVATION_KEY},
     version_of=saved_response_version,
+    screen=implausible_value_reasons,
 )
 RAT_PLANS = Source(
     name="rat_plans",
@@ -102,6 +104,7 @@ BPS_DOWNLOADS = Source(
     read=read_bps_download,
     empty=lambda: {BPS_DOWNLOADS_TABLE: empty_observations()},
     keys={BPS_DOWNLOADS_TABLE: _OBSERVATION_KEY},
+    screen=implausible_value_reasons,
 )
 UNRECOGNISED = Source(
     name="unrecognised", tables=(), claims=lambda path: True, read=read_unrecognised, empty=dict

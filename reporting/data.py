@@ -27,7 +27,7 @@ class ReportData:
     extreme: pd.DataFrame  # regency x year: p0_extreme, poor_extreme_count_thousand, producer (may be empty)
     targets: pd.DataFrame  # mart_rat_targets_vs_outcomes (may be empty)
     quality: pd.DataFrame  # load_log rows of the last run
-    quarantine: pd.DataFrame  # files set aside
+    quarantine: pd.DataFrame  # files set aside, and rows held back from loaded files
 
 
 def _columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
@@ -137,6 +137,14 @@ def _quality(connection: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.Da
         quarantine = connection.execute(
             f"select source, source_file, reason from {quarantined} order by source_file"
         ).df()
+    held_back = _first_relation(connection, "provenance.held_back_rows", "raw.held_back_rows")
+    if held_back is not None:
+        row = "source_row" if held_back.startswith("provenance.") else '"row"'
+        held = connection.execute(
+            f"select source, source_file, 'row ' || {row} || ': ' || reason || ' (held back)' as reason"
+            f" from {held_back} order by source_file, {row}"
+        ).df()
+        quarantine = pd.concat([quarantine, held], ignore_index=True) if not held.empty else quarantine
     return quality, quarantine
 
 

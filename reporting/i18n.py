@@ -127,8 +127,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{assets} assets, {failed} not succeeded, {checks_failed} checks failed (warnings included).",
     ),
     "quality_none": ("Belum ada pembaruan tercatat.", "No refresh recorded yet."),
-    "quarantine_heading": ("Berkas yang dikarantina", "Quarantined files"),
-    "quarantine_none": ("Tidak ada: semua berkas terbaca.", "None: every file was read."),
+    "quarantine_heading": (
+        "Berkas yang dikarantina dan baris yang ditahan",
+        "Quarantined files and held-back rows",
+    ),
+    "quarantine_none": ("Tidak ada: semua berkas dan baris terbaca.", "None: every file and row was read."),
     "status_succeeded": ("berhasil", "succeeded"),
     "status_failed": ("gagal", "failed"),
     "status_skipped": ("dilewati", "skipped"),

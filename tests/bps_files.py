@@ -11,6 +11,7 @@ import pandas as pd
 
 from ingest.bps import read_bps_table
 from ingest.bps.formats import candidate_files
+from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.reading import read_grid
 from ingest.paths import BUNDLED_DATA_DIR
 
@@ -72,11 +73,16 @@ TABEL_DINAMIS_P1_2021 = (
     / ("Index Kedalaman Kemiskinan Nasional 2021-2022.xls")
 )
 LONG_EXPORT = BPS_DIR / "bps-kabkota-p1-p2-febroherdyanto" / "Index Kedalaman 2022-2023.csv"
-# Real downloads with an impossible value: kept out of data/bps (see data/bps/README.md), used by the tests.
-FAULTY = Path(__file__).parent / "fixtures" / "bps"
-SHIFTED_ROW_2018 = FAULTY / "Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2018.csv"
-GK_102_RUPIAH_2004 = FAULTY / "Garis Kemiskinan Menurut Kabupaten_Kota, 2004.csv"  # Jember: 102
-P1_117_2004 = FAULTY / "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten_Kota, 2004.csv"  # Sorong: 117.7
+# Real downloads holding one impossible value each, as published: the loader holds that value back.
+SHIFTED_ROW_2018 = AKBARALQAHRI / "Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2018.csv"
+GK_102_RUPIAH_2004 = (  # Jember: 102 rupiah
+    ARDWIND / "Garis Kemiskinan Menurut Kabupaten_Kota" / "Garis Kemiskinan Menurut Kabupaten_Kota, 2004.csv"
+)
+P1_117_2004 = (  # Sorong: 117.7
+    ARDWIND
+    / "(P1) Menurut Kabupaten_Kota"
+    / "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten_Kota, 2004.csv"
+)
 
 
 def bundled_files() -> list[Path]:
@@ -86,6 +92,13 @@ def bundled_files() -> list[Path]:
 @cache
 def all_observations() -> pd.DataFrame:
     return pd.concat([read_bps_table(path) for path in bundled_files()], ignore_index=True)
+
+
+@cache
+def published_observations() -> pd.DataFrame:
+    """Every bundled observation the loader publishes: those whose value can be true."""
+    everything = all_observations()
+    return everything[implausible_value_reasons(everything).isna()].reset_index(drop=True)
 
 
 def value(

@@ -18,7 +18,7 @@ from ingest.bps import read_bps_table
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from ingest.releases.extreme_poverty import read_poverty_release_table
 from reporting.data import read_report_data
-from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, all_observations
+from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations
 from tests.conftest import Warehouse, query
 
 RELEASES = BUNDLED_DATA_DIR / "releases" / "ntt_extreme_poverty_from_releases.csv"
@@ -80,7 +80,7 @@ def survey_round(layout: str, year: int, semester) -> str:
 @cache
 def measurements() -> pd.DataFrame:
     """Every bundled BPS value as a measurement: indicator variant (urban, rural) and survey round."""
-    parsed = all_observations()
+    parsed = published_observations()
     return parsed.assign(
         indicator=parsed["indicator"]
         + parsed["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"}),
@@ -151,7 +151,7 @@ def test_fact_holds_every_area_and_every_bundled_measurement_once(warehouse: Pat
 
 
 def test_two_rounds_in_one_period_are_kept_apart_and_are_no_conflict(warehouse: Path):
-    parsed = all_observations()
+    parsed = published_observations()
     ntt_2010 = parsed[(parsed.bps_code == NTT) & (parsed.year == 2010) & (parsed.indicator == "P0")]
     by_layout = dict(zip(ntt_2010.layout, ntt_2010.value.astype(float), strict=True))
     assert query(warehouse, FACT, NTT, 2010, None, "P0") == [
@@ -269,7 +269,7 @@ def test_ntt_among_the_provinces_p0_march_2022(warehouse: Path):
 
 
 def test_ntt_kabkota_ranked_among_all_kabkota_of_indonesia(warehouse: Path):
-    parsed = all_observations()
+    parsed = published_observations()
     p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.area_type == "total")]
     kabkota = p0[p0.area_level == "kabkota"].drop_duplicates("bps_code")
     values = dict(zip(kabkota.bps_code.astype(int), kabkota.value.astype(float), strict=True))
@@ -418,7 +418,7 @@ def test_readme_ntt_among_the_provinces_is_what_the_files_say(warehouse: Path):
 
 def test_readme_ntt_kabkota_among_all_kabkota_is_what_the_files_say(warehouse: Path):
     sql, printed = readme_example(10)
-    parsed = all_observations()
+    parsed = published_observations()
     p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.area_type == "total")]
     kabkota = p0[p0.area_level == "kabkota"].drop_duplicates("bps_code")
     values = dict(zip(kabkota.bps_code.astype(int), kabkota.value.astype(float), strict=True))
@@ -443,3 +443,32 @@ def test_readme_ntt_kabkota_among_all_kabkota_is_what_the_files_say(warehouse: P
     ]
     assert printed[1:] == expected
     assert [[str(v) for v in row] for row in query(warehouse, sql)] == expected
+
+
+def test_three_real_impossible_values_are_held_back_and_the_rest_of_their_files_published(warehouse: Path):
+    held = query(
+        warehouse, "select source_file, source_row, reason from provenance.held_back_rows order by all"
+    )
+    assert [(Path(file).name, row) for file, row, _ in held] == [
+        ("Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2018.csv", 36),
+        ("Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten_Kota, 2004.csv", 518),
+        ("Garis Kemiskinan Menurut Kabupaten_Kota, 2004.csv", 254),
+    ]
+    statuses = query(
+        warehouse,
+        "select status, reason from provenance.source_files where source_file in (select source_file from"
+        " provenance.held_back_rows)",
+    )
+    assert len(statuses) == 3 and all(
+        status == "loaded" and "1 row(s) held back" in r for status, r in statuses
+    )
+    jember, sorong, indonesia = 3509, 9107, 0
+    assert query(warehouse, FACT, jember, 2004, None, "POVERTY_LINE") == []  # 102 rupiah: held back
+    assert [row[0] for row in query(warehouse, FACT, jember, 2005, None, "POVERTY_LINE")] == [110798.0]
+    assert [row[0] for row in query(warehouse, FACT, sorong, 2004, None, "P0")] == [53.7]
+    assert [row[0] for row in query(warehouse, FACT, sorong, 2004, None, "P1")] == []  # 117.7: held back
+    # Indonesia's March 2018 P0 comes from the province x daerah table instead of the broken row.
+    assert [(row[0], row[2]) for row in query(warehouse, FACT, indonesia, 2018, 1, "P0")] == [
+        (9.82, "province_daerah_semester")
+    ]
+    assert [row[0] for row in query(warehouse, FACT, indonesia, 2018, 1, "POOR_COUNT")] == [25949.8]

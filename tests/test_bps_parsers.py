@@ -52,9 +52,8 @@ def test_counts_per_indicator_and_year(ntt):
     kabkota = ntt[ntt.semester.isna() & ntt.layout.ne("province_daerah_semester")]
     counts = kabkota.drop_duplicates(["bps_code", "year", "indicator"]).groupby(["indicator", "year"]).size()
     assert {year for (ind, year) in counts.index if ind == "P0"} == set(range(2004, 2026))
-    # 2004's national poverty line and P1 tables are fault cases, not bundled (data/bps/README.md).
-    assert {year for (ind, year) in counts.index if ind == "POVERTY_LINE"} == set(range(2005, 2026))
-    assert {year for (ind, year) in counts.index if ind == "P1"} == set(range(2005, 2025))
+    assert {year for (ind, year) in counts.index if ind == "POVERTY_LINE"} == set(range(2004, 2026))
+    assert {year for (ind, year) in counts.index if ind == "P1"} == set(range(2004, 2025))
     assert {year for (ind, year) in counts.index if ind == "P2"} == set(range(2004, 2025))
     for indicator in ("P0", "P1", "P2", "POVERTY_LINE"):
         assert counts[(indicator, 2023)] == 23, indicator  # the province and its 22 areas

@@ -52,6 +52,14 @@ FIGURES = Source(
 )
 
 
+def figures_above_100(figures: pd.DataFrame) -> pd.Series:
+    reasons = "value " + figures["value"].astype(str) + " is above 100"
+    return reasons.where(figures["value"] > 100).astype("string")
+
+
+SCREENED_FIGURES = Source(**{**FIGURES.__dict__, "screen": figures_above_100})
+
+
 class Loads:
     """Consecutive loads of one folder into one DuckDB file, an hour apart."""
 
@@ -66,7 +74,7 @@ class Loads:
         path.write_text("name,value\n" + "".join(f"row{i},{v}\n" for i, v in enumerate(values, start=1)))
         return path
 
-    def load(self, version: str = "v1", check=None, rebuild: bool = False):
+    def load(self, version: str = "v1", check=None, rebuild: bool = False, source: Source = FIGURES):
         self.clock += timedelta(hours=1)
         files = [
             SourceFile(p, LANDED if p.name.startswith("landed") else BUNDLED) for p in self.folder.iterdir()
@@ -75,7 +83,7 @@ class Loads:
         with duckdb.connect(str(self.database)) as connection:
             return load_source(
                 connection,
-                FIGURES,
+                source,
                 files,
                 reader_version=version,
                 now=self.clock,
@@ -254,6 +262,53 @@ def read_figures_and_notes(path: Path) -> dict[str, pd.DataFrame]:
     if "crash" in path.read_text():  # a second table whose column cannot take the earlier rows' type
         notes = notes.assign(weight=[[1.0, 2.0]])
     return {"figures": figures, "notes": notes}
+
+
+def test_a_value_that_cannot_be_true_is_held_back_and_the_rest_of_its_file_loads(loads: Loads):
+    loads.write("a.csv", *["1"] * 29, "250")
+    first = loads.load(source=SCREENED_FIGURES)
+    assert loads.status() == {"a.csv": LOADED} and loads.total() == 29
+    [(file, row, reason, held_at)] = loads.sql(
+        'select source_file, "row", reason, held_back_at from raw.held_back_rows'
+    )
+    assert file.endswith("files/a.csv") and row == 31 and reason == "value 250.0 is above 100"
+    assert first.held_back_lines() == [
+        f"{file} row 31: value 250.0 is above 100; held back, the rest of the file loads"
+    ]
+    [(ledger_reason,)] = loads.sql("select reason from raw.source_files")
+    assert ledger_reason == "1 row(s) held back, the rest loaded; row 31: value 250.0 is above 100"
+
+    again = loads.load(source=SCREENED_FIGURES)  # unchanged: not read again, still held back, same time
+    assert READS == [] and loads.status() == {"a.csv": UNCHANGED} and len(again.held_back) == 1
+    assert loads.sql('select "row", held_back_at from raw.held_back_rows') == [(31, held_at)]
+
+    loads.write("a.csv", *["1"] * 29, "25")  # corrected
+    loads.load(source=SCREENED_FIGURES)
+    assert loads.total() == 54 and loads.sql("select * from raw.held_back_rows") == []
+
+
+def test_a_file_with_many_values_that_cannot_be_true_is_quarantined_as_a_whole(loads: Loads):
+    loads.write("a.csv", "1", "2")
+    loads.load(source=SCREENED_FIGURES)
+    loads.write("a.csv", "150", "2500")  # hundreds: a unit mistake, not a broken cell
+    result = loads.load(source=SCREENED_FIGURES)
+    assert loads.status() == {"a.csv": QUARANTINED} and loads.total() == 3  # the last good rows stay
+    [line] = result.quarantine_lines()
+    assert "a.csv: 2 of 2 values cannot be true, a unit or layout mistake" in line
+    assert "(row 2: value 150.0 is above 100)" in line
+    assert loads.sql("select * from raw.held_back_rows") == []
+
+    (loads.folder / "a.csv").unlink()
+    loads.load(source=SCREENED_FIGURES)
+    assert loads.total() == 0 and loads.sql("select * from raw.held_back_rows") == []
+
+
+def test_a_held_back_row_leaves_with_its_file(loads: Loads):
+    loads.write("a.csv", *["1"] * 29, "250")
+    loads.load(source=SCREENED_FIGURES)
+    (loads.folder / "a.csv").unlink()
+    loads.load(source=SCREENED_FIGURES)
+    assert loads.status() == {"a.csv": REMOVED} and loads.sql("select * from raw.held_back_rows") == []
 
 
 def test_a_load_that_fails_midway_changes_nothing(loads: Loads):

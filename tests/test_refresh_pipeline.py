@@ -77,26 +77,32 @@ def test_published_file_opens_in_duckdb_1x_storage_format(published: Path):
     assert tags["storage_version"].startswith("v1.0.0")
 
 
-def test_bad_p0_is_stopped_by_the_gate_and_nothing_is_published(warehouse: Warehouse, data_copy: Path):
+def test_bad_p0_is_held_back_the_gate_stops_the_gap_and_nothing_is_published(
+    warehouse: Warehouse, data_copy: Path
+):
+    """An NTT figure that cannot be true is held back; NTT's figures must be complete: nothing publishes."""
     before = warehouse.sha256()
     p0 = data_copy / P0_FILE
-    p0.write_text(p0.read_text().replace("Sumba Barat,42.04,", "Sumba Barat,250,", 1))
+    p0.write_text(p0.read_text().replace(",29.28,28.51,", ",29.28,285.1,", 1))  # Sumba Barat 2018
     warehouse.data_dir = data_copy
 
     completed = warehouse.cli("refresh", "--log-level", "ERROR")
 
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "Refresh FAILED" in completed.stderr and "is unchanged" in completed.stderr
-    assert "P0 between 0 and 100" in completed.stderr
-    assert "P0_kabkota_NTT_2004-2025.csv row 4 (Sumba Barat 2004 P0 = 250.0)" in completed.stderr
+    assert "every regency that existed that year has a value" in completed.stderr
+    assert (
+        "P0_kabkota_NTT_2004-2025.csv row 4: Sumba Barat 2018 P0 = 285.1 is outside 0 to 100 percent;"
+        " held back" in completed.stderr
+    )
     assert "not built:" in completed.stderr and "published_warehouse" in completed.stderr
     assert warehouse.sha256() == before
-    assert warehouse.query(FACT_BY_NAME, "Sumba Barat", 2004, "P0") == [(42.04,)]
+    assert warehouse.query(FACT_BY_NAME, "Sumba Barat", 2018, "P0") == [(28.51,)]
 
 
 def test_gate_outcome_lists_skipped_models(data_copy: Path, tmp_path: Path):
     p0 = data_copy / P0_FILE
-    p0.write_text(p0.read_text().replace("Sumba Barat,42.04,", "Sumba Barat,250,", 1))
+    p0.write_text(p0.read_text().replace(",29.28,28.51,", ",29.28,285.1,", 1))  # Sumba Barat 2018
     fresh = Warehouse(tmp_path / "fresh" / "ntt_poverty.duckdb", data_copy / "landing", data_copy)
 
     outcome = fresh.refresh(log_level="ERROR")

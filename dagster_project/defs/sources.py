@@ -55,6 +55,8 @@ def load(
         context.log.warning(f"{source.name}: {line}")
     for line in result.quarantine_lines():
         context.log.warning(f"quarantined {line}")
+    for line in result.held_back_lines():
+        context.log.warning(f"held back {line}")
     return result
 
 
@@ -64,6 +66,7 @@ def load_metadata(result: LoadResult) -> dict[str, object]:
     return {
         **result.summary(),
         "quarantined_files": dg.MetadataValue.json(result.quarantine_lines()),
+        "held_back_rows": dg.MetadataValue.json(result.held_back_lines()),
         "repaired": dg.MetadataValue.json(result.repaired),
         "source_hashes": dg.MetadataValue.json(sorted({r.sha256 for r in present if r.rows_sha256})),
     }
@@ -168,6 +171,7 @@ _LEDGER_TABLES = {
     "source_files": "The ledger: one row per source file, its content, status, why, and its rows.",
     "source_file_history": "Every change of a source file's content or status.",
     "quarantine": "The problems of the files that cannot be published now, one row per problem.",
+    "held_back_rows": "Rows of loaded files held back (a value that cannot be true), one row each.",
 }
 
 
@@ -202,6 +206,7 @@ def source_ledger(
     )
     yield dg.MaterializeResult(asset_key=["raw", "source_file_history"])
     yield dg.MaterializeResult(asset_key=["raw", "quarantine"])
+    yield dg.MaterializeResult(asset_key=["raw", "held_back_rows"])
 
 
 GX_CHECKS = [
