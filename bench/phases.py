@@ -1,9 +1,12 @@
 """Where a refresh's seconds go, and how close each phase is to its floor, measured in one run.
 
-A refresh runs as `ntt-warehouse refresh` in a subprocess with its own DAGSTER_HOME, so its run's events
-stay readable afterwards: each step's start and end come from Dagster's event log (the same reader the
-publish step uses, dagster_project.run_outcome), the dbt build proper from dbt's run_results.json, and the
-time before the run starts (Python, imports, definitions) from the process's own start.
+The cold refresh is timed twice. First as `make run` runs it: `ntt-warehouse refresh` with no DAGSTER_HOME,
+so Dagster keeps the run's events in memory; that is the figure the README and the 30 s target mean. Then
+with its own DAGSTER_HOME, as under the daemon, where every event is written to SQLite (seconds more), so
+the run's events stay readable afterwards: each step's start and end come from Dagster's event log (the
+same reader the publish step uses, dagster_project.run_outcome), the dbt build proper from dbt's
+run_results.json, and the time before the run starts (Python, imports, definitions) from the process's own
+start.
 
 Floors are measured on the same inputs right after: pdfplumber reading the RAT PDF's pages with no logic,
 Python's csv module reading every BPS file, one Great Expectations validation with a single expectation,
@@ -24,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dagster_project.dbt_parse_ahead import DBT_GLOBAL_FLAGS
 from dagster_project.settings import DBT_BUILD_ARGS
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
@@ -64,6 +68,20 @@ def _dbt_build_seconds(build_folder: Path) -> float | None:
     return float(json.loads(results.read_text())["elapsed_time"]) if results.exists() else None
 
 
+def plain_refresh(warehouse: Path, landing: Path) -> float:
+    """Seconds of one CLI refresh exactly as `make run` runs it (no DAGSTER_HOME: events kept in memory)."""
+    env = {**os.environ, "LANDING_DIR": str(landing)}
+    for name in ("DAGSTER_HOME", "BPS_API_KEY"):
+        env.pop(name, None)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*REFRESH, "--warehouse", str(warehouse)], env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"refresh failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
 def measured_refresh(
     warehouse: Path, landing: Path, force: bool = False, data_dir: Path | None = None
 ) -> RefreshPhases:
@@ -98,7 +116,7 @@ def measured_refresh(
     dbt = steps["ntt_dbt_models"].seconds
     build = _dbt_build_seconds(warehouse.parent / ".build")
     if build is not None:
-        phases["dbt: start, parse, manifest"] = dbt - build
+        phases["dbt: start, partial parse, Dagster events"] = dbt - build
         phases["dbt: build (models and tests)"] = build
     else:
         phases["dbt: whole step"] = dbt
@@ -152,7 +170,7 @@ def _dbt_build(database: Path, target: Path) -> None:
     env = {**os.environ, "NTT_DUCKDB_PATH": str(database)}
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
-        [str(dbt), *DBT_BUILD_ARGS, "--quiet", "--target-path", str(target)],
+        [str(dbt), *DBT_GLOBAL_FLAGS, *DBT_BUILD_ARGS, "--quiet", "--target-path", str(target)],
         cwd=REPO_ROOT / "dbt",
         env=env,
         check=True,
@@ -200,13 +218,15 @@ def breakdown(workdir: Path) -> dict[str, object]:
     landing = workdir / "landing"
     landing.mkdir(parents=True, exist_ok=True)
     warehouse = workdir / "warehouse" / "ntt_poverty.duckdb"
+    plain = plain_refresh(workdir / "plain" / "ntt_poverty.duckdb", landing)
     cold = measured_refresh(warehouse, landing)
     unchanged = measured_refresh(warehouse, landing)
     _land_a_newer_p0_table(landing)
     one_file = measured_refresh(warehouse, landing)
     measured_floors = floors(warehouse.parent / ".build" / warehouse.name)
     return {
-        "cold_refresh_seconds": cold.wall_seconds,
+        "cold_refresh_seconds": plain,
+        "cold_refresh_persistent_instance_seconds": cold.wall_seconds,
         "cold_refresh_phases": cold.phases,
         "no_change_refresh_seconds": unchanged.wall_seconds,
         "one_new_file_refresh_seconds": one_file.wall_seconds,
@@ -224,7 +244,11 @@ def _land_a_newer_p0_table(landing: Path) -> None:
 
 
 def print_breakdown(figures: dict[str, object]) -> None:
-    print(f"\ncold refresh of the bundled data: {figures['cold_refresh_seconds']:.1f} s")
+    print(f"\ncold refresh of the bundled data (make run): {figures['cold_refresh_seconds']:.1f} s")
+    print(
+        "cold refresh with a persistent Dagster instance (DAGSTER_HOME, as under the daemon): "
+        f"{figures['cold_refresh_persistent_instance_seconds']:.1f} s"
+    )
     for name, seconds in figures["cold_refresh_phases"].items():
         print(f"  {name:<52} {seconds:7.2f} s")
     print(f"refresh with nothing changed: {figures['no_change_refresh_seconds']:.2f} s (the whole command)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import version as installed_version
@@ -11,14 +10,10 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
+from dagster_project.dbt_parse_ahead import DBT_EXECUTABLE, DBT_GLOBAL_FLAGS, DBT_PROJECT_DIR
 from ingest.build_lock import refresh_lock
-from ingest.paths import REPO_ROOT
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 _DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
-
-# The dbt installed beside this interpreter: `.venv/bin` is often not on PATH (console scripts, CI).
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -41,7 +36,9 @@ class InstalledDbtCliResource(DbtCliResource):
 
 
 def dbt_cli_resource() -> DbtCliResource:
-    return InstalledDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    return InstalledDbtCliResource(
+        project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, global_config_flags=list(DBT_GLOBAL_FLAGS)
+    )
 
 
 def _newest_input_mtime(project_dir: Path) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 from pydantic import Field, PrivateAttr
 
+from dagster_project.dbt_parse_ahead import finish_dbt_parse, start_dbt_parse, stop_dbt_parse
 from dagster_project.settings import DEFAULTS, refresh_inputs
 from ingest import duckdb_warehouse
 from ingest.bps.webapi import API_BASE
@@ -22,6 +24,7 @@ from ingest.publish_state import build_path_for, last_publish_state
 # Every step of the refresh writes the one build file: the job's steps share this concurrency pool, which the
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.
 POOL = "ntt_warehouse"
+DBT_STEP = "ntt_dbt_models"  # the dbt asset's step: a run that includes it starts dbt's parse at once
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -53,6 +56,7 @@ class WarehouseResource(dg.ConfigurableResource):
         default=1800, description="How long a run waits for another refresh of the same warehouse."
     )
     _held: ExitStack | None = PrivateAttr(default=None)
+    _dbt_parse: subprocess.Popen | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if context.dagster_run is None:
@@ -68,8 +72,17 @@ class WarehouseResource(dg.ConfigurableResource):
                 self.build_path.parent, self.lock_wait_seconds, on_wait=waiting, command="dagster run"
             )
         )
+        steps = context.dagster_run.step_keys_to_execute
+        if steps is None or DBT_STEP in steps:
+            self._dbt_parse = start_dbt_parse(self.build_path)
+
+    def finish_dbt_parse(self) -> None:
+        """Wait for the dbt parse this run started (see dagster_project.dbt_parse_ahead)."""
+        finish_dbt_parse(self._dbt_parse)
+        self._dbt_parse = None
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        stop_dbt_parse(self._dbt_parse)
         if self._held is not None:
             self._held.close()
 
