@@ -155,7 +155,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def publish(self) -> Path:
         """Replace the published file with the build, then refresh the Parquet and Excel exports beside it."""
-        from reporting.excel_export import write_excel_export  # openpyxl: loaded only when publishing
+        from reporting.excel_export import write_excel_export  # XlsxWriter: loaded only when publishing
 
         path = duckdb_warehouse.publish(self.build_path, self.published_path)
         duckdb_warehouse.export_parquet(self.published_path, self.parquet_dir)

@@ -18,10 +18,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import yaml
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from ingest.paths import REPO_ROOT
 
@@ -33,7 +31,14 @@ LOCAL_ZONE = ZoneInfo("Asia/Makassar")
 
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER")
 _AMOUNT_WORDS = ("pagu", "rupiah", "count", "rows", "lines", "programs", "sources", "documents")
-_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_HEADER = {"bold": True, "bg_color": "#DDE4EE", "valign": "top", "text_wrap": True}
+# Text stays text: a formula-looking string, a URL or a number-looking code is written as it is.
+_WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 # libyaml's safe loader when PyYAML has it: the pure-Python one takes a second for the models' yml files.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -141,33 +146,35 @@ def _number_format(column: Column) -> str | None:
     return None
 
 
-def _finish_sheet(sheet: Worksheet, widths: list[int]) -> None:
-    sheet.freeze_panes = "A2"
-    if sheet.max_row >= 1 and sheet.max_column >= 1:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{max(sheet.max_row, 1)}"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+def _width(width: int) -> int:
+    return max(8, min(width + 2, 60))
 
 
-def _write_mart(sheet: Worksheet, connection: duckdb.DuckDBPyConnection, mart: Mart) -> None:
-    sheet.append([column.name for column in mart.columns])
-    formats = [_number_format(column) for column in mart.columns]
+def _start_sheet(workbook: Workbook, sheet: Worksheet, header: list[str], rows: int) -> None:
+    """Header row in bold on a tint, frozen, with filters over every row that follows."""
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, rows, max(len(header) - 1, 0))
+    sheet.write_row(0, 0, header, workbook.add_format(_HEADER))
+
+
+def _write_mart(workbook: Workbook, connection: duckdb.DuckDBPyConnection, mart: Mart) -> None:
+    sheet = workbook.add_worksheet(mart.name[:31])
+    rows = [
+        [_cell_value(value) for value in row]
+        for row in connection.execute(f'select * from main."{mart.name}"').fetchall()
+    ]
     widths = [len(column.name) for column in mart.columns]
-    for row in connection.execute(f'select * from main."{mart.name}"').fetchall():
-        values = [_cell_value(value) for value in row]
-        sheet.append(values)
+    for values in rows:
         for index, value in enumerate(values):
             widths[index] = max(widths[index], min(len(str(value)) if value is not None else 0, 60))
-    for index, number_format in enumerate(formats, start=1):
-        if number_format is None:
-            continue
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.number_format = number_format
-    _finish_sheet(sheet, widths)
+    # A column's number format applies to every cell written without one of its own.
+    for index, column in enumerate(mart.columns):
+        number_format = _number_format(column)
+        cell_format = workbook.add_format({"num_format": number_format}) if number_format else None
+        sheet.set_column(index, index, _width(widths[index]), cell_format)
+    _start_sheet(workbook, sheet, [column.name for column in mart.columns], len(rows))
+    for number, values in enumerate(rows, start=1):
+        sheet.write_row(number, 0, values)
 
 
 def _description_rows(found: Iterable[Mart], source: Path) -> list[list[str]]:
@@ -180,16 +187,21 @@ def _description_rows(found: Iterable[Mart], source: Path) -> list[list[str]]:
     return rows
 
 
-def _write_descriptions(sheet: Worksheet, found: list[Mart], source: Path) -> None:
-    sheet.append(["Lembar (tabel)", "Kolom", "Tipe data", "Keterangan (dokumentasi dbt)"])
-    for row in _description_rows(found, source):
-        sheet.append(row)
-    for cells in sheet.iter_rows(min_row=2):
-        cells[3].alignment = Alignment(wrap_text=True, vertical="top")
-        if not cells[1].value:
-            for cell in cells:
-                cell.font = Font(bold=True)
-    _finish_sheet(sheet, [30, 28, 14, 90])
+def _write_descriptions(workbook: Workbook, found: list[Mart], source: Path) -> None:
+    sheet = workbook.add_worksheet(DESCRIPTION_SHEET)
+    rows = _description_rows(found, source)
+    for index, width in enumerate([30, 28, 14, 90]):
+        sheet.set_column(index, index, _width(width))
+    _start_sheet(
+        workbook, sheet, ["Lembar (tabel)", "Kolom", "Tipe data", "Keterangan (dokumentasi dbt)"], len(rows)
+    )
+    wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
+    bold = workbook.add_format({"bold": True})
+    bold_wrapped = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    for number, row in enumerate(rows, start=1):
+        mart_row = not row[1]  # a mart's own line, above its columns
+        sheet.write_row(number, 0, row[:3], bold if mart_row else None)
+        sheet.write(number, 3, row[3], bold_wrapped if mart_row else wrapped)
 
 
 def _replace(partial: Path, final: Path) -> Path:
@@ -203,14 +215,13 @@ def write_excel_export(database: Path, out_dir: Path, day: date | None = None) -
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / export_file_name(day, "xlsx")
     partial = out_dir / f".{final.name}.partial"
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(str(partial), _WORKBOOK_OPTIONS)
     with duckdb.connect(str(database), read_only=True) as connection:
         found = marts(connection)
         for mart in found:
-            _write_mart(workbook.create_sheet(mart.name[:31]), connection, mart)
-    _write_descriptions(workbook.create_sheet(DESCRIPTION_SHEET), found, database)
-    workbook.save(partial)
+            _write_mart(workbook, connection, mart)
+    _write_descriptions(workbook, found, database)
+    workbook.close()
     return _replace(partial, final)
 
 
