@@ -51,16 +51,20 @@ def dbt_environment(build_path: Path) -> dict[str, str]:
     return {**os.environ, DBT_DUCKDB_PATH_ENV: str(build_path)}
 
 
-def start_dbt_parse(build_path: Path) -> subprocess.Popen:
-    """`dbt parse` for the warehouse of `build_path`, running in the background."""
+def start_dbt_parse(build_path: Path) -> subprocess.Popen | None:
+    """`dbt parse` for the warehouse of `build_path`, running in the background; None if dbt cannot start
+    (the dbt step then fails on it, with dbt's own message)."""
     target = fresh_dbt_target(build_path)
-    return subprocess.Popen(
-        [DBT_EXECUTABLE, *DBT_GLOBAL_FLAGS, "parse", "--quiet", "--target-path", str(target)],
-        cwd=DBT_PROJECT_DIR,
-        env=dbt_environment(build_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    try:
+        return subprocess.Popen(
+            [DBT_EXECUTABLE, *DBT_GLOBAL_FLAGS, "parse", "--quiet", "--target-path", str(target)],
+            cwd=DBT_PROJECT_DIR,
+            env=dbt_environment(build_path),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
 
 
 def finish_dbt_parse(parse: subprocess.Popen | None, timeout: float = 600) -> None:
