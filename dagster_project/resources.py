@@ -150,14 +150,11 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def exports_dir(self) -> Path:
-        """The dated Excel workbooks, one per publishing day."""
+        """The dated Excel workbooks of the published file, one per day (written with the report)."""
         return self.published_path.parent / "exports"
 
     def publish(self) -> Path:
-        """Replace the published file with the build, then refresh the Parquet and Excel exports beside it."""
-        from reporting.excel_export import write_excel_export  # XlsxWriter: loaded only when publishing
-
+        """Replace the published file with the build, then refresh the Parquet exports beside it."""
         path = duckdb_warehouse.publish(self.build_path, self.published_path)
         duckdb_warehouse.export_parquet(self.published_path, self.parquet_dir)
-        write_excel_export(self.published_path, self.exports_dir)
         return path

@@ -112,3 +112,12 @@ def test_gate_outcome_lists_skipped_models(data_copy: Path, tmp_path: Path):
     assert "raw/bps_downloads" in outcome.materialized
     assert {"main/fct_poverty_indicator", "published_warehouse"} <= set(outcome.not_materialized)
     assert any("gx_bps_downloads" in text for text in outcome.failed_checks)
+
+
+def test_the_refresh_writes_the_report_and_the_dated_workbook_beside_the_published_file(published: Path):
+    from openpyxl import load_workbook
+
+    assert (published.parent / "report" / "index.html").stat().st_size > 0
+    [workbook] = (published.parent / "exports").glob("ntt_poverty_*.xlsx")
+    sheets = load_workbook(workbook, read_only=True).sheetnames
+    assert "mart_budget_vs_poverty" in sheets and "Keterangan" in sheets

@@ -1,23 +1,39 @@
-"""The HTML report people open first, rebuilt after every publish."""
+"""What people open without SQL, rebuilt after every publish: the HTML report and the Excel workbook."""
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 import dagster as dg
 
 from dagster_project.defs.publish import published_warehouse
 from dagster_project.resources import POOL, WarehouseResource
 from ingest.paths import display_path
+from reporting.excel_export import write_excel_export
 from reporting.report import build_report
 
 
 @dg.asset(
     deps=[published_warehouse],
     group_name="publish",
-    kinds={"html"},
+    kinds={"html", "excel"},
     pool=POOL,
-    description="warehouse/report/index.html: poverty and budget charts, and the last run's data quality.",
+    description=(
+        "warehouse/report/index.html (poverty and budget charts, and the last run's data quality) and the "
+        "Excel workbook of the published file, warehouse/exports/ntt_poverty_<date>.xlsx."
+    ),
 )
 def warehouse_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    # The build file has what was published plus this run's load_log and quarantine, even when the
-    # published file was left as it was.
-    page = build_report(warehouse.build_path, warehouse.published_path.parent / "report")
-    context.log.info(f"report written to {display_path(page)}")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(page))})
+    # The workbook is written by a second process while this one draws the report: both are a second or
+    # more of pure Python, and the refresh's other core is idle by now. forkserver: no DuckDB handle or
+    # thread of this process is inherited.
+    spawner = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawner) as pool:
+        workbook = pool.submit(write_excel_export, warehouse.published_path, warehouse.exports_dir)
+        # The build file has what was published plus this run's load_log and quarantine, even when the
+        # published file was left as it was.
+        page = build_report(warehouse.build_path, warehouse.published_path.parent / "report")
+        excel = workbook.result()
+    context.log.info(f"report written to {display_path(page)}, workbook to {display_path(excel)}")
+    return dg.MaterializeResult(
+        metadata={"path": dg.MetadataValue.path(str(page)), "workbook": dg.MetadataValue.path(str(excel))}
+    )
