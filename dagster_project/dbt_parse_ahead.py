@@ -5,6 +5,9 @@ every new warehouse (the first refresh, a test's copy) paid a full parse, about 
 The run's steps are sequential Python on one core; a `dbt parse` started when the run begins uses the other
 core and leaves its state (`partial_parse.msgpack`) in the warehouse's dbt target folder, where the build
 picks it up. `dbt parse` never opens the DuckDB file, so it does not contend with the loaders writing it.
+
+Only when the build would parse from scratch: a warehouse whose dbt folder holds a parse made for its own
+build file (every night after the first) parses just what changed, in a second, and needs no second process.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 # dbt's own log file at warning level: at debug it writes every query's SQL, half a second per build.
 DBT_GLOBAL_FLAGS = ("--log-level-file", "warn")
+# Beside the parse state: the build file it was made for (a copied or moved warehouse carries another's).
+PARSED_FOR = "parsed_for.txt"
 
 
 def dbt_target_for(build_path: Path) -> Path:
@@ -39,7 +44,7 @@ def fresh_dbt_target(build_path: Path) -> Path:
     target = dbt_target_for(build_path)
     if target.exists():
         for item in target.iterdir():
-            if item.name == DBT_PARSE_STATE:
+            if item.name in (DBT_PARSE_STATE, PARSED_FOR):
                 continue
             shutil.rmtree(item) if item.is_dir() else item.unlink()
     target.mkdir(parents=True, exist_ok=True)
@@ -51,12 +56,31 @@ def dbt_environment(build_path: Path) -> dict[str, str]:
     return {**os.environ, DBT_DUCKDB_PATH_ENV: str(build_path)}
 
 
+def has_parse_state(build_path: Path) -> bool:
+    """Whether the warehouse's dbt folder holds a parse made for this build file."""
+    target = dbt_target_for(build_path)
+    marker = target / PARSED_FOR
+    return (
+        (target / DBT_PARSE_STATE).exists()
+        and marker.exists()
+        and marker.read_text(encoding="utf-8") == str(build_path)
+    )
+
+
+def record_parse_state(build_path: Path) -> None:
+    """Note that the parse state in the warehouse's dbt folder is (or is about to be) for this build file."""
+    (dbt_target_for(build_path) / PARSED_FOR).write_text(str(build_path), encoding="utf-8")
+
+
 def start_dbt_parse(build_path: Path) -> subprocess.Popen | None:
-    """`dbt parse` for the warehouse of `build_path`, running in the background; None if dbt cannot start
-    (the dbt step then fails on it, with dbt's own message)."""
+    """`dbt parse` for the warehouse of `build_path`, running in the background. None when the warehouse has
+    a parse state of its own already, or when dbt cannot start (the dbt step then fails with dbt's message).
+    """
+    if has_parse_state(build_path):
+        return None
     target = fresh_dbt_target(build_path)
     try:
-        return subprocess.Popen(
+        parse = subprocess.Popen(
             [DBT_EXECUTABLE, *DBT_GLOBAL_FLAGS, "parse", "--quiet", "--target-path", str(target)],
             cwd=DBT_PROJECT_DIR,
             env=dbt_environment(build_path),
@@ -65,6 +89,8 @@ def start_dbt_parse(build_path: Path) -> subprocess.Popen | None:
         )
     except OSError:
         return None
+    record_parse_state(build_path)
+    return parse
 
 
 def finish_dbt_parse(parse: subprocess.Popen | None, timeout: float = 600) -> None:

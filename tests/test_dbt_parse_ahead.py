@@ -2,6 +2,7 @@
 the build that follows must find that parse usable, or the 3 s it saves are paid twice."""
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -47,3 +48,16 @@ def test_a_parse_the_run_no_longer_needs_is_stopped(tmp_path: Path):
     parse = start_dbt_parse(tmp_path / ".build" / "ntt_poverty.duckdb")
     stop_dbt_parse(parse)
     assert parse.poll() is not None
+
+
+def test_a_warehouse_with_a_parse_of_its_own_starts_none_and_a_copied_one_does(tmp_path: Path):
+    build = tmp_path / "warehouse" / ".build" / "ntt_poverty.duckdb"
+    build.parent.mkdir(parents=True)
+    finish_dbt_parse(start_dbt_parse(build))
+    assert start_dbt_parse(build) is None  # the next night: dbt parses what changed, in the build
+
+    copy = tmp_path / "copy" / ".build" / "ntt_poverty.duckdb"
+    shutil.copytree(build.parent, copy.parent)  # its parse state was made for the other file
+    parse = start_dbt_parse(copy)
+    assert parse is not None
+    stop_dbt_parse(parse)

@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from dagster_project.dbt_parse_ahead import fresh_dbt_target
+from dagster_project.dbt_parse_ahead import fresh_dbt_target, record_parse_state
 from dagster_project.dbt_project import dbt_project
 from dagster_project.resources import POOL, WarehouseResource
 from dagster_project.settings import DBT_BUILD_ARGS, DBT_DUCKDB_PATH_ENV
@@ -40,4 +40,5 @@ def ntt_dbt_models(
     # dbt runs as a subprocess that inherits this environment; its profile reads the database path from it.
     os.environ[DBT_DUCKDB_PATH_ENV] = str(warehouse.build_path)
     target = fresh_dbt_target(warehouse.build_path)
+    record_parse_state(warehouse.build_path)  # dbt writes its parse state for this build file first thing
     yield from dbt.cli(list(DBT_BUILD_ARGS), context=context, target_path=target).stream()
