@@ -30,8 +30,8 @@ from pathlib import Path
 from dagster_project.dbt_parse_ahead import DBT_GLOBAL_FLAGS
 from dagster_project.settings import DBT_BUILD_ARGS
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from tests.bps_files import p0_table_with_2026
 
-P0_TABLE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 REFRESH = [sys.executable, "-m", "dagster_project.cli", "refresh", "--log-level", "WARNING"]
 # Steps by the phase they belong to; the checks' steps end in their check's name.
 SOURCE_STEPS = {
@@ -237,10 +237,7 @@ def breakdown(workdir: Path) -> dict[str, object]:
 
 def _land_a_newer_p0_table(landing: Path) -> None:
     """The bundled kab/kota P0 table as next year's download would be: a 2026 column (2025's values)."""
-    lines = (BUNDLED_DATA_DIR / P0_TABLE).read_text().splitlines()
-    lines[1] += ",2026"
-    rows = [line + "," + line.rsplit(",", 1)[1] for line in lines[2:]]
-    (landing / "P0_kabkota_2026.csv").write_text("\n".join([*lines[:2], *rows]) + "\n")
+    (landing / "P0_kabkota_2026.csv").write_text(p0_table_with_2026())
 
 
 def print_breakdown(figures: dict[str, object]) -> None:

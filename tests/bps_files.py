@@ -85,6 +85,19 @@ P1_117_2004 = (  # Sorong: 117.7
 )
 
 
+def p0_table_with_2026(area: str | None = None, value: str = "") -> str:
+    """The real kab/kota P0 table plus a 2026 column (2025's values, `area` set to `value`), as next year's
+    download would be."""
+    lines = P0_MULTI_YEAR.read_text().splitlines()
+    lines[1] += ",2026"
+    out = lines[:2]
+    for line in lines[2:]:
+        cells = line.split(",")
+        cells.append(value if cells[0] == area else cells[-1])
+        out.append(",".join(cells))
+    return "\n".join(out) + "\n"
+
+
 def bundled_files() -> list[Path]:
     return candidate_files(BPS_DIR)
 

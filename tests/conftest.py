@@ -50,18 +50,6 @@ P0_OF = """
 """
 
 
-def p0_table_with_2026(area: str, value: str) -> str:
-    """The real kab/kota P0 table plus a 2026 column (2025's values, `area` set), as a newer download."""
-    lines = (BUNDLED_DATA_DIR / P0_FILE).read_text().splitlines()
-    lines[1] += ",2026"
-    out = lines[:2]
-    for line in lines[2:]:
-        cells = line.split(",")
-        cells.append(value if cells[0] == area else cells[-1])
-        out.append(",".join(cells))
-    return "\n".join(out) + "\n"
-
-
 def parse_bundled(relative: Path):
     """The observations of one bundled BPS file, read by the layout its structure shows."""
     from ingest.bps import read_bps_table

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from ingest.paths import BUNDLED_DATA_DIR
+from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
     POOR_COUNT_FILE,
     Night,
     Warehouse,
     kill_refresh_when,
-    p0_table_with_2026,
     private_copy,
     sha256_of,
 )

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 from reportlab.lib.pagesizes import LEGAL
 
+from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
     P0_OF,
     RAT_2023_PDF,
@@ -23,7 +24,6 @@ from tests.conftest import (
     Night,
     Warehouse,
     kill_refresh_when,
-    p0_table_with_2026,
     private_copy,
     sha256_of,
 )
