@@ -43,6 +43,24 @@ NOT_BUNDLED = {
     ),
     "ntt-kabkota-poverty-panel/SOURCE.md": "describes the panel above",
 }
+# Folders of ../shared/data/bps whose files no reader takes yet, and why; each is bundled byte for byte with
+# the reader that takes it (issue 20: one BPS table model for every export and indicator).
+NOT_YET_READ = {
+    "bps-xlsx-exports-kasulampua/": "XLSX exports (title above the header block, numbers as text): issue 20",
+    "bps-webtable-exports-ardwind/(P0) Menurut Daerah/": "national tables by daerah (Kota/Desa): issue 20",
+    "bps-webtable-exports-ardwind/(P1) Menurut Daerah/": "national tables by daerah (Kota/Desa): issue 20",
+    "bps-webtable-exports-ardwind/(P2) Menurut Daerah/": "national tables by daerah (Kota/Desa): issue 20",
+    "bps-webtable-exports-ardwind/Garis Kemiskinan (Rupiah_Kapita_Bulan) Menurut Daerah/": (
+        "national tables by daerah (Kota/Desa): issue 20"
+    ),
+    "bps-webtable-exports-ardwind/Tingkat Pengangguran Terbuka/": (
+        "open unemployment, an indicator beyond poverty, Februari/Agustus periods: issue 20"
+    ),
+}
+
+
+def _not_yet_read(relative: str) -> str | None:
+    return next((why for folder, why in NOT_YET_READ.items() if relative.startswith(folder)), None)
 
 
 def _sha(path: Path) -> str:
@@ -69,7 +87,7 @@ def test_every_shared_file_is_bundled_byte_for_byte_or_excluded_with_a_reason():
         bundled = BPS_DIR / relative
         if relative == "BPS_FORMATS.md":
             continue  # data/bps/BPS_FORMATS.md is the project's own description of every layout
-        if relative in NOT_BUNDLED:
+        if relative in NOT_BUNDLED or _not_yet_read(relative):
             assert not bundled.exists(), relative
         elif not bundled.exists() or _sha(bundled) != _sha(shared):
             unaccounted.append(relative)
