@@ -50,20 +50,35 @@ class _PageProgress:
 
 
 def _extract_rat(args: argparse.Namespace) -> int:
+    from ingest.rat.debug_pages import write_debug_pages
     from ingest.rat.errors import RatDocumentError
-    from ingest.rat.extract import extract_rat, write_rows_csv
+    from ingest.rat.extract import read_rat, write_rows_csv
+    from ingest.rat.settings import DEFAULT_RAT_SETTINGS
 
     try:
-        document = extract_rat(args.pdf, progress=_PageProgress(args.pdf.name))
-    except RatDocumentError as error:
+        if args.out is None and args.debug_pages is None:
+            raise ValueError("say where to write: --out CSV, --debug-pages DIR, or both")
+        settings = DEFAULT_RAT_SETTINGS.replaced(args.set)
+        extraction = read_rat(args.pdf, progress=_PageProgress(args.pdf.name), settings=settings)
+    except (ValueError, RatDocumentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    write_rows_csv(document, args.out)
+    if args.debug_pages is not None:
+        drawn = write_debug_pages(extraction, args.debug_pages, settings=settings)
+        print(f"{len(drawn)} pages drawn as the extractor saw them -> {args.debug_pages}", file=sys.stderr)
+    document = extraction.document
+    if document is not None and document.report is not None:
+        print(f"parsing report: {document.report.line()}", file=sys.stderr)
+    if extraction.error is not None:
+        print(f"error: {extraction.error}", file=sys.stderr)
+        return 2
+    if args.out is not None:
+        write_rows_csv(document, args.out)
     budget_lines = len({row.budget_line for row in document.rows if row.budget_line is not None})
     print(
         f"{len(document.rows)} rows, {budget_lines} budget lines, total pagu Rp {document.budget_total:,} "
-        f"(RAT {document.year}, matrix on pages {document.matrix_pages[0]}-{document.matrix_pages[-1]}) "
-        f"-> {args.out}",
+        f"(RAT {document.year}, matrix on pages {document.matrix_pages[0]}-{document.matrix_pages[-1]})"
+        + (f" -> {args.out}" if args.out is not None else ""),
         file=sys.stderr,
     )
     return 0
@@ -165,7 +180,20 @@ def parser() -> argparse.ArgumentParser:
         "extract-rat", help="extract the matrix of a RAT PDF into a CSV, one line per logical row"
     )
     extract.add_argument("pdf", type=Path, help="the RAT report (PDF)")
-    extract.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    extract.add_argument("--out", type=Path, help="CSV file to write")
+    extract.add_argument(
+        "--debug-pages",
+        type=Path,
+        metavar="DIR",
+        help="draw each page with a table as the extractor saw it (tables, columns, rows) into DIR as PNG",
+    )
+    extract.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change one of the extractor's tolerances (ingest/rat/settings.py), e.g. column_tolerance=4",
+    )
     extract.set_defaults(handler=_extract_rat)
 
     warehouse_help = "published DuckDB file (default: $NTT_WAREHOUSE or warehouse/ntt_poverty.duckdb)"

@@ -256,7 +256,7 @@ def _parsing_report(
         cells_from_merges=sum(sum(row.covered) for row in matrix.rows),
         cells_uncertain=sum(len(row.uncertain_columns.split()) for row in rows),
         rows_joined_across_pages=matrix.rows_joined_across_pages,
-        merges_continued_across_pages=matrix.merges_continued_across_pages,
+        cells_joined_across_pages=matrix.cells_joined_across_pages,
         wrap_repairs=sum(reading.repairs for reading in readings_of.values()),
         ocr=ocr,
         ocr_cells=len(read) if ocr else 0,

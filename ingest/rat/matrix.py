@@ -52,10 +52,10 @@ class Matrix:
     # canonical column (None: the matrix lacks it).
     grids: list[tuple[Grid, int]] = field(default_factory=list)
     order: list[int | None] = field(default_factory=list)
-    # Joins made across page breaks: rows whose text goes on at the top of the next page, and blank
-    # page-top cells read as the rest of a merged cell from the page before.
+    # Joins made across page breaks: rows whose text goes on at the top of the next page, and page-top
+    # cells read as the rest of a cell from the page before (a row's overflow, a merged cell's blank).
     rows_joined_across_pages: int = 0
-    merges_continued_across_pages: int = 0
+    cells_joined_across_pages: int = 0
 
 
 def _header_texts(grid: Grid, last_header_row: int) -> list[str]:
@@ -345,14 +345,12 @@ def assemble(grids: Iterable[Grid], *, settings: RatSettings = DEFAULT_RAT_SETTI
                 continue
             uncertain = set()
             if at_page_top and not _starts_group(grid, r, order):
-                aliased = _aliased(grid, r)
                 uncertain = _inherit_split_merges(
                     previous, grid, r, order, merged_columns, doubtful, settings
                 )
                 cut_merges = _possible_cut_merges(previous, grid, r, order, merging, settings)
                 uncertain |= cut_merges
                 previous.uncertain |= cut_merges
-                matrix.merges_continued_across_pages += _aliased(grid, r) - aliased
                 # Rows further down that a doubtful blank covers share its doubt.
                 doubtful |= {
                     id(grid.own[r][c])
@@ -369,6 +367,9 @@ def assemble(grids: Iterable[Grid], *, settings: RatSettings = DEFAULT_RAT_SETTI
     # Built from whole cells, so a word's tail at the top of the next page is not mistaken for a word.
     cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
     matrix.vocabulary = Vocabulary((cell.all_lines() for cell in cells.values()), settings=settings)
+    matrix.cells_joined_across_pages = sum(
+        1 for grid, _ in pending for row in grid.own for cell in row if cell is not None and cell.alias
+    )
     return matrix
 
 
@@ -404,11 +405,6 @@ def _total_row(grid: Grid, r: int, order: list[int | None]) -> tuple[bool, str] 
         return None
     pagu = grid.own[r][columns["pagu"]]
     return bool(match.group(1)), "".join(line.text for line in pagu.lines) if pagu is not None else ""
-
-
-def _aliased(grid: Grid, r: int) -> int:
-    """Cells of grid row r read as part of a cell from the page before."""
-    return sum(1 for cell in grid.own[r] if cell is not None and cell.alias is not None)
 
 
 def _row_band(grid: Grid, r: int) -> tuple[int, BBox]:

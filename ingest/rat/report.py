@@ -22,7 +22,7 @@ class ParsingReport:
     cells_from_merges: int  # row values taken from a cell merged down from an earlier row
     cells_uncertain: int  # row values the layout could not decide (`RatRow.uncertain_columns`)
     rows_joined_across_pages: int  # rows whose text went on at the top of the next page
-    merges_continued_across_pages: int  # page-top cells read as the rest of a merged cell overleaf
+    cells_joined_across_pages: int  # page-top cells read as the rest of a cell from the page before
     wrap_repairs: int  # line breaks read as inside a word ("Meningkatny|a"), over distinct cells
     ocr: bool = False  # read from a scan by OCR
     ocr_cells: int = 0  # distinct cells whose text OCR read
@@ -36,8 +36,8 @@ class ParsingReport:
             f"{self.cells_read} cells read",
             f"{self.cells_from_merges} values from merged cells",
             f"{self.cells_uncertain} flagged uncertain",
-            f"{self.rows_joined_across_pages} rows and {self.merges_continued_across_pages} merged cells "
-            "joined across pages",
+            f"{self.rows_joined_across_pages} rows and {self.cells_joined_across_pages} cells joined "
+            "across pages",
             f"{self.wrap_repairs} wrap repairs",
         ]
         if self.ocr:
