@@ -38,6 +38,7 @@ from ingest.rat.page_text import PageText, page_text
 from ingest.rat.report import ParsingReport
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.rat.text_repair import CellReading, cell_reading
+from ingest.spreadsheet_safe import spreadsheet_safe
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -358,7 +359,8 @@ def extract_rat(
 
 
 def write_rows_csv(document: RatDocument, path: Path) -> None:
-    """Write the rows to `path` atomically, so a failed run never leaves half a file behind."""
+    """Write the rows to `path` atomically, so a failed run never leaves half a file behind; text that a
+    spreadsheet would take for a formula is written as text (ingest.spreadsheet_safe)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -366,5 +368,5 @@ def write_rows_csv(document: RatDocument, path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for record in document.records():
-            writer.writerow({k: "" if v is None else v for k, v in record.items()})
+            writer.writerow({k: "" if v is None else spreadsheet_safe(v) for k, v in record.items()})
     partial.replace(path)
