@@ -29,7 +29,7 @@ from pathlib import Path
 
 from dagster_project.dbt_parse_ahead import DBT_GLOBAL_FLAGS
 from dagster_project.settings import DBT_BUILD_ARGS
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.bps_files import p0_table_with_2026
 
 REFRESH = [sys.executable, "-m", "dagster_project.cli", "refresh", "--log-level", "WARNING"]

@@ -12,7 +12,7 @@ EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the wareh
 
 def _refresh(args: argparse.Namespace) -> int:
     from dagster_project.refresh import run_refresh
-    from ingest.build_lock import RefreshBusyError
+    from store.build_lock import RefreshBusyError
 
     def waiting(holder: object) -> None:
         who = holder.describe() if holder else "another refresh"

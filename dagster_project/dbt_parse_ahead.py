@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from dagster_project.settings import DBT_DUCKDB_PATH_ENV, DBT_PARSE_STATE
-from ingest.paths import REPO_ROOT
+from store.paths import REPO_ROOT
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 # The dbt installed beside this interpreter: `.venv/bin` is often not on PATH (console scripts, CI).

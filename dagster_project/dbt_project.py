@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from dagster_project.dbt_parse_ahead import DBT_EXECUTABLE, DBT_GLOBAL_FLAGS, DBT_PROJECT_DIR
-from ingest.build_lock import refresh_lock
+from store.build_lock import refresh_lock
 
 _DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 

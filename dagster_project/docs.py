@@ -6,9 +6,9 @@ from pathlib import Path
 
 from dagster_project.dbt_project import dbt_cli_resource, dbt_project
 from dagster_project.settings import DBT_DUCKDB_PATH_ENV
-from ingest.paths import REPO_ROOT
-from ingest.publish_state import build_path_for
 from reporting.er_diagram import star_schema_markdown
+from store.paths import REPO_ROOT
+from store.publish_state import build_path_for
 
 DOCS_DIR = REPO_ROOT / "docs"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster_project.settings import refresh_inputs, resolved_settings
-from ingest.build_lock import LockHolder, refresh_lock
-from ingest.fingerprint import fingerprint
-from ingest.publish_state import build_path_for, unchanged_since_last_publish
+from store.build_lock import LockHolder, refresh_lock
+from store.fingerprint import fingerprint
+from store.publish_state import build_path_for, unchanged_since_last_publish
 
 if TYPE_CHECKING:  # Dagster loads only when there is work to do: a no-change refresh stops before
     import dagster as dg
@@ -155,7 +155,7 @@ def run_refresh(
         from dagster_project.definitions import defs
         from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
         from dagster_project.run_outcome import read_run
-        from ingest.duckdb_warehouse import append_rows
+        from store.duckdb_warehouse import append_rows
 
         job = defs().resolve_job_def(REFRESH_JOB)
         run_config = {

@@ -15,11 +15,11 @@ from pydantic import Field, PrivateAttr
 
 from dagster_project.dbt_parse_ahead import finish_dbt_parse, start_dbt_parse, stop_dbt_parse
 from dagster_project.settings import DEFAULTS, refresh_inputs
-from ingest import duckdb_warehouse
 from ingest.bps.webapi import API_BASE
-from ingest.build_lock import refresh_lock
-from ingest.fingerprint import file_sha256, fingerprint
-from ingest.publish_state import build_path_for, last_publish_state
+from store import duckdb_warehouse
+from store.build_lock import refresh_lock
+from store.fingerprint import file_sha256, fingerprint
+from store.publish_state import build_path_for, last_publish_state
 
 # Every step of the refresh writes the one build file: the job's steps share this concurrency pool, which the
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.

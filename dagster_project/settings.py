@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
-from ingest.publish_state import DEFAULT_WAREHOUSE_PATH
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from store.publish_state import DEFAULT_WAREHOUSE_PATH
 
 WAREHOUSE_ENV = "NTT_WAREHOUSE"
 DATA_DIR_ENV = "NTT_DATA_DIR"
@@ -40,7 +40,7 @@ ENV_VARS = {
     "bps_api_base": API_BASE_ENV,  # no default here: the WebAPI client's own (ingest.bps.webapi.API_BASE)
 }
 _PATHS = ("warehouse_path", "data_dir", "landing_dir")
-CODE_INPUTS = ("ingest", "expectations", "dagster_project", "dbt", "reporting")
+CODE_INPUTS = ("store", "ingest", "expectations", "dagster_project", "dbt", "reporting")
 
 
 def resolved_settings(**overrides: object) -> dict[str, object]:

@@ -17,10 +17,6 @@ import pandas as pd
 from ingest.bps import empty_observations, looks_like_bps_table, read_bps_table
 from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.webapi import parse_response
-from ingest.errors import SourceFileError
-from ingest.fingerprint import fingerprint
-from ingest.loader import BUNDLED, LANDED, Reading, Source, SourceFile
-from ingest.paths import REPO_ROOT
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE, empty_rat_tables, read_rat_plan
 from ingest.releases.extreme_poverty import (
     RELEASE_COLUMNS,
@@ -28,6 +24,10 @@ from ingest.releases.extreme_poverty import (
     looks_like_poverty_release_table,
     read_poverty_release_table,
 )
+from store.errors import SourceFileError
+from store.fingerprint import fingerprint
+from store.loader import BUNDLED, LANDED, Reading, Source, SourceFile
+from store.paths import REPO_ROOT
 
 BPS_DOWNLOADS_TABLE = "bps_downloads"
 BPS_WEBAPI_TABLE = "bps_webapi"

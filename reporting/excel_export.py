@@ -21,7 +21,7 @@ import yaml
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ingest.paths import REPO_ROOT
+from store.paths import REPO_ROOT
 
 FORMATS = ("xlsx", "csv", "parquet")
 DESCRIPTION_SHEET = "Keterangan"

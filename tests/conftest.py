@@ -22,9 +22,9 @@ import pytest
 
 from dagster_project.refresh import RefreshOutcome, run_refresh
 from dagster_project.settings import DBT_PARSE_STATE
-from ingest.build_lock import refresh_lock
-from ingest.fingerprint import fingerprint
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from store.build_lock import refresh_lock
+from store.fingerprint import fingerprint
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
@@ -181,7 +181,10 @@ KEPT_BUILDS = 3
 # What a built warehouse depends on: the bundled data (not the landing folder) and the code that builds it.
 WAREHOUSE_INPUTS = [
     *(p for p in BUNDLED_DATA_DIR.iterdir() if p.is_dir() and p.name != "landing"),
-    *(REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt", "reporting")),
+    *(
+        REPO_ROOT / name
+        for name in ("store", "ingest", "expectations", "dagster_project", "dbt", "reporting")
+    ),
 ]
 _DEVELOPER_SETTINGS = (
     "NTT_WAREHOUSE",

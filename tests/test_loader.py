@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ingest.errors import SourceFileError
-from ingest.ledger import DUPLICATE, LOADED, QUARANTINED, REMOVED, SUPERSEDED, UNCHANGED
-from ingest.loader import BUNDLED, LANDED, Problem, Source, SourceFile, load_source
+from store.errors import SourceFileError
+from store.ledger import DUPLICATE, LOADED, QUARANTINED, REMOVED, SUPERSEDED, UNCHANGED
+from store.loader import BUNDLED, LANDED, Problem, Source, SourceFile, load_source
 
 READS: list[str] = []
 

@@ -13,10 +13,10 @@ from dagster_project.defs.jobs import refresh_warehouse
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import WarehouseResource
 from dagster_project.run_outcome import read_run
-from ingest import duckdb_warehouse
-from ingest.build_lock import refresh_lock
-from ingest.fingerprint import file_sha256
 from ingest.sources import files_in
+from store import duckdb_warehouse
+from store.build_lock import refresh_lock
+from store.fingerprint import file_sha256
 
 nightly_refresh = dg.ScheduleDefinition(
     name="nightly_refresh",

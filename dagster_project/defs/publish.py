@@ -16,9 +16,9 @@ from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import POOL, WarehouseResource
 from dagster_project.run_outcome import read_run
 from expectations.runner import write_data_docs
-from ingest import duckdb_warehouse
-from ingest.paths import display_path
-from ingest.publish_state import last_publish_state, write_publish_state
+from store import duckdb_warehouse
+from store.paths import display_path
+from store.publish_state import last_publish_state, write_publish_state
 
 UPSTREAM = [*SOURCE_ASSETS, source_ledger, ntt_dbt_models]
 

@@ -7,9 +7,9 @@ import dagster as dg
 
 from dagster_project.defs.publish import published_warehouse
 from dagster_project.resources import POOL, WarehouseResource
-from ingest.paths import display_path
 from reporting.excel_export import write_excel_export
 from reporting.report import build_report
+from store.paths import display_path
 
 
 @dg.asset(

@@ -1,4 +1,4 @@
-"""One asset per source, each loaded by the one loader (ingest.loader) into its raw tables and the ledger.
+"""One asset per source, each loaded by the one loader (store.loader) into its raw tables and the ledger.
 
 Whole-table Great Expectations suites on the BPS tables are blocking checks; RAT plans pass a gate of their
 own, per document, inside the load (a failing plan is quarantined, the rest publishes).
@@ -15,10 +15,6 @@ from dagster_project.resources import POOL, WarehouseResource
 from expectations.raw_bps import raw_bps_suites, raw_poverty_release_suites
 from expectations.raw_rat import rat_plan_problems
 from ingest.bps.webapi import POVERTY_VARIABLES, BpsWebApiClient, WebApiError, WebApiRequest
-from ingest.ledger import LEDGER_TABLE
-from ingest.loader import FileCheck, LoadResult, Source, load_source
-from ingest.paths import display_path
-from ingest.quarantine_folder import copy_to_quarantine_folder
 from ingest.sources import (
     BPS_DOWNLOADS,
     BPS_WEBAPI,
@@ -29,6 +25,10 @@ from ingest.sources import (
     discover,
     reader_version,
 )
+from store.ledger import LEDGER_TABLE
+from store.loader import FileCheck, LoadResult, Source, load_source
+from store.paths import display_path
+from store.quarantine_folder import copy_to_quarantine_folder
 
 
 def load(

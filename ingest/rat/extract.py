@@ -12,8 +12,6 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ingest.fingerprint import file_sha256
-from ingest.paths import display_path
 from ingest.rat.errors import (
     EncryptedPdfError,
     NoMatrixError,
@@ -29,6 +27,8 @@ from ingest.rat.matrix import Matrix, assemble, header_diagnosis
 from ingest.rat.metadata import document_metadata
 from ingest.rat.numbers import parse_rupiah, parse_target
 from ingest.rat.page_text import PageText, page_text
+from store.fingerprint import file_sha256
+from store.paths import display_path
 
 ProgressCallback = Callable[[int, int], None]
 

@@ -20,8 +20,8 @@ import pandas as pd
 
 from ingest.bps.areas import AreaPlacer, PlacedArea
 from ingest.bps.reading import read_text
-from ingest.errors import SourceFileError
-from ingest.paths import display_path
+from store.errors import SourceFileError
+from store.paths import display_path
 
 RELEASE_DTYPES: dict[str, str] = {
     "bps_code": "Int64",  # null for a group of areas ("5 kabupaten prioritas NTT")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest.ledger import QuarantineRecord
-from ingest.paths import REPO_ROOT
+from store.ledger import QuarantineRecord
+from store.paths import REPO_ROOT
 
 
 def copy_to_quarantine_folder(records: list[QuarantineRecord], folder: Path) -> list[Path]:

@@ -30,9 +30,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.errors import SourceFileError
-from ingest.fingerprint import file_sha256
-from ingest.ledger import (
+from store.errors import SourceFileError
+from store.fingerprint import file_sha256
+from store.ledger import (
     DUPLICATE,
     LOADED,
     QUARANTINED,
@@ -48,7 +48,7 @@ from ingest.ledger import (
     quarantine_records,
     write_source_state,
 )
-from ingest.paths import REPO_ROOT, display_path
+from store.paths import REPO_ROOT, display_path
 
 Reading = dict[str, pd.DataFrame]  # raw table name -> the rows one file gives it
 BUNDLED, LANDED = "bundled", "landed"

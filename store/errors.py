@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.paths import display_path
+from store.paths import display_path
 
 
 class SourceFileError(Exception):

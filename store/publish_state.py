@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from ingest.fingerprint import file_sha256
-from ingest.paths import REPO_ROOT
+from store.fingerprint import file_sha256
+from store.paths import REPO_ROOT
 
 DEFAULT_WAREHOUSE_PATH = REPO_ROOT / "warehouse" / "ntt_poverty.duckdb"
 
