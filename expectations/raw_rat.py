@@ -14,7 +14,7 @@ import pandas as pd
 from expectations.runner import ExpectationFailure, SuiteSpec, failures_by_file, gx
 from ingest.rat.locations import SCOPE_BOTH, SCOPE_NONE, SCOPE_PROVINCE, SCOPE_REGENCIES, SCOPE_UNSPECIFIED
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE
-from store.loader import Problem
+from store.contract import Problem
 from store.paths import display_path
 
 gxe = gx.expectations

@@ -24,9 +24,9 @@ from ingest.releases.extreme_poverty import (
     looks_like_poverty_release_table,
     read_poverty_release_table,
 )
+from store.contract import BUNDLED, LANDED, Reading, Source, SourceFile
 from store.errors import SourceFileError
 from store.fingerprint import fingerprint
-from store.loader import BUNDLED, LANDED, Reading, Source, SourceFile
 from store.paths import REPO_ROOT
 
 BPS_DOWNLOADS_TABLE = "bps_downloads"

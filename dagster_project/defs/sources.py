@@ -25,8 +25,9 @@ from ingest.sources import (
     discover,
     reader_version,
 )
+from store.contract import FileCheck, Source
 from store.ledger import LEDGER_TABLE
-from store.loader import FileCheck, LoadResult, Source, load_source
+from store.loader import LoadResult, load_source
 from store.paths import display_path
 from store.quarantine_folder import copy_to_quarantine_folder
 
