@@ -171,7 +171,3 @@ def discover(data_dir: Path, landing_dir: Path) -> dict[str, list[SourceFile]]:
         source = next(s for s in SOURCES if s.claims(candidate.path))
         routed[source.name].append(candidate)
     return routed
-
-
-def source_named(name: str) -> Source:
-    return next(s for s in SOURCES if s.name == name)

@@ -23,7 +23,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from store.paths import REPO_ROOT
 
-FORMATS = ("xlsx", "csv", "parquet")
 DESCRIPTION_SHEET = "Keterangan"
 DBT_DIR = REPO_ROOT / "dbt"
 # Kupang's time zone: a refresh at 02:00 WITA is dated that day, not the day before (UTC).

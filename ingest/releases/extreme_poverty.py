@@ -40,7 +40,6 @@ RELEASE_DTYPES: dict[str, str] = {
 }
 RELEASE_COLUMNS = list(RELEASE_DTYPES)
 REQUIRED = ["wilayah", "tahun", "indikator", "nilai", "satuan", "sumber_angka"]
-OPTIONAL = ["url", "catatan"]
 # Implied populations (count / rate) of one area that differ by more than this across years contradict.
 POPULATION_TOLERANCE = 0.25
 _GROUP = re.compile(r"^\s*(\d+)\s+(kabupaten|kab\.?|kab/kota|kabupaten/kota)\b", re.I)
