@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from store.imports import package_closure
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from store.publish_state import DEFAULT_WAREHOUSE_PATH
 
@@ -40,7 +41,6 @@ ENV_VARS = {
     "bps_api_base": API_BASE_ENV,  # no default here: the WebAPI client's own (ingest.bps.webapi.API_BASE)
 }
 _PATHS = ("warehouse_path", "data_dir", "landing_dir")
-CODE_INPUTS = ("store", "ingest", "expectations", "dagster_project", "dbt", "reporting")
 
 
 def resolved_settings(**overrides: object) -> dict[str, object]:
@@ -59,6 +59,12 @@ def resolved_settings(**overrides: object) -> dict[str, object]:
     return values
 
 
+def code_inputs() -> list[Path]:
+    """The code and models a refresh runs: every module of the Dagster project and all it imports (found
+    from the imports, so a new package is never left out), and the dbt project."""
+    return [*package_closure("dagster_project"), REPO_ROOT / "dbt"]
+
+
 def refresh_inputs(data_dir: Path, landing_dir: Path) -> list[Path]:
     """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
-    return [data_dir, landing_dir, *(REPO_ROOT / name for name in CODE_INPUTS)]
+    return [data_dir, landing_dir, *code_inputs()]

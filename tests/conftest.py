@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from dagster_project.refresh import RefreshOutcome, run_refresh
-from dagster_project.settings import DBT_PARSE_STATE
+from dagster_project.settings import DBT_PARSE_STATE, code_inputs
 from store.build_lock import refresh_lock
 from store.fingerprint import fingerprint
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
@@ -181,10 +181,7 @@ KEPT_BUILDS = 3
 # What a built warehouse depends on: the bundled data (not the landing folder) and the code that builds it.
 WAREHOUSE_INPUTS = [
     *(p for p in BUNDLED_DATA_DIR.iterdir() if p.is_dir() and p.name != "landing"),
-    *(
-        REPO_ROOT / name
-        for name in ("store", "ingest", "expectations", "dagster_project", "dbt", "reporting")
-    ),
+    *code_inputs(),
 ]
 _DEVELOPER_SETTINGS = (
     "NTT_WAREHOUSE",

@@ -45,7 +45,7 @@ def load(
             connection,
             source,
             files,
-            reader_version=reader_version(source.name),
+            reader_version=reader_version(source, check),
             now=datetime.now(UTC),
             check=check,
             rebuild=warehouse.rebuild_raw,
