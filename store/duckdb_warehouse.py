@@ -32,19 +32,20 @@ def base_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]
     return [name for (name,) in rows]
 
 
-def content_digest(database: Path, skip: tuple[str, ...] = ("provenance.load_log",)) -> str:
+def content_digest(
+    connection: duckdb.DuckDBPyConnection, skip: tuple[str, ...] = ("provenance.load_log",)
+) -> str:
     """Digest of every published table's rows (the run log skipped), whatever the order of the rows."""
     digest = hashlib.sha256()
-    with connect(database, read_only=True) as connection:
-        for schema in PUBLISHED_SCHEMAS:
-            for table in base_tables(connection, schema):
-                if f"{schema}.{table}" in skip:
-                    continue
-                [(rows, rows_digest)] = connection.execute(
-                    f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
-                    f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
-                ).fetchall()
-                digest.update(f"{schema}.{table}:{rows}:{rows_digest};".encode())
+    for schema in PUBLISHED_SCHEMAS:
+        for table in base_tables(connection, schema):
+            if f"{schema}.{table}" in skip:
+                continue
+            [(rows, rows_digest)] = connection.execute(
+                f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
+                f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
+            ).fetchall()
+            digest.update(f"{schema}.{table}:{rows}:{rows_digest};".encode())
     return digest.hexdigest()
 
 
@@ -58,29 +59,27 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         connection.close()
 
 
-def append_rows(database: Path, qualified_name: str, rows: pd.DataFrame) -> int:
+def append_rows(connection: duckdb.DuckDBPyConnection, qualified_name: str, rows: pd.DataFrame) -> int:
     """Append `rows` to a table, creating it (and its schema) from their shape the first time."""
     schema = qualified_name.rpartition(".")[0] or "main"
-    with connect(database) as connection:
-        connection.execute(f"create schema if not exists {schema}")
-        connection.register("incoming", rows)
+    connection.execute(f"create schema if not exists {schema}")
+    connection.register("incoming", rows)
+    try:
         connection.execute(f"create table if not exists {qualified_name} as select * from incoming limit 0")
         connection.execute(f"insert into {qualified_name} by name select * from incoming")
+    finally:
         connection.unregister("incoming")
     return len(rows)
 
 
-def relation_row_counts(database: Path, schemas: tuple[str, ...]) -> dict[str, int]:
+def relation_row_counts(connection: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, int]:
     """Rows of every table and view in `schemas`, keyed schema.name."""
-    with connect(database, read_only=True) as connection:
-        names = connection.execute(
-            "select table_schema || '.' || table_name from information_schema.tables where table_schema in "
-            f"({', '.join('?' for _ in schemas)})",
-            list(schemas),
-        ).fetchall()
-        return {
-            name: connection.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in names
-        }
+    names = connection.execute(
+        "select table_schema || '.' || table_name from information_schema.tables where table_schema in "
+        f"({', '.join('?' for _ in schemas)})",
+        list(schemas),
+    ).fetchall()
+    return {name: connection.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in names}
 
 
 def relations(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:

@@ -20,8 +20,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.dbt_parse_ahead import DBT_PARSE_STATE
+from dagster_project.dbt_project import prepare_manifest
 from dagster_project.refresh import RefreshOutcome, run_refresh
-from dagster_project.settings import DBT_PARSE_STATE, code_inputs
+from dagster_project.settings import code_inputs
 from store.build_lock import refresh_lock
 from store.fingerprint import fingerprint
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
@@ -198,6 +200,11 @@ def _no_developer_settings() -> None:
     """Tests see neither the developer's warehouse, landing folder and Dagster home nor a WebAPI key."""
     for name in _DEVELOPER_SETTINGS:
         os.environ.pop(name, None)
+
+
+# The definitions' dbt assets load from dbt's manifest: parsed here once when stale, as a refresh does, so
+# test modules that load the definitions find it (the xdist workers wait for the first parse).
+prepare_manifest()
 
 
 @pytest.fixture(scope="session")
