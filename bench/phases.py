@@ -188,8 +188,8 @@ def _duckdb_copy(build: Path, destination: Path) -> None:
     import duckdb
 
     connection = duckdb.connect()
-    connection.execute(f"attach '{build}' as source (read_only)")
-    connection.execute(f"attach '{destination}' as copy (storage_version 'v1.0.0')")
+    connection.execute("attach ? as source (read_only)", [str(build)])
+    connection.execute("attach ? as copy (storage_version 'v1.0.0')", [str(destination)])
     connection.execute("copy from database source to copy")
     connection.close()
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dagster_project.settings import Settings
 
+EX_USAGE = 64  # sysexits.h: a setting cannot be used
+EX_CANTCREAT = 73  # sysexits.h: a file of the warehouse's folders cannot be made (read-only, full, a link)
 EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the warehouse)
 
 
@@ -23,7 +25,9 @@ def _settings(args: argparse.Namespace, **given: object) -> "Settings":
 
 def _refresh(args: argparse.Namespace) -> int:
     from dagster_project.refresh import refresh
+    from dagster_project.settings import SettingsError
     from store.build_lock import RefreshBusyError
+    from store.errors import WarehouseFolderError
 
     def waiting(holder: object) -> None:
         who = holder.describe() if holder else "another refresh"
@@ -35,6 +39,12 @@ def _refresh(args: argparse.Namespace) -> int:
     except RefreshBusyError as busy:
         print(f"error: {busy}; try again later, or wait longer with --wait SECONDS", file=sys.stderr)
         return EX_TEMPFAIL
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EX_USAGE
+    except WarehouseFolderError as error:
+        print(f"error: cannot write the warehouse: {error}; nothing was done", file=sys.stderr)
+        return EX_CANTCREAT
     print(outcome.report(), file=sys.stdout if outcome.success else sys.stderr)
     return 0 if outcome.success else 1
 

@@ -236,7 +236,7 @@ def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[
         for mart in found:
             final = out_dir / f"{mart.name}.{file_format}"
             partial = out_dir / f".{final.name}.partial"
-            connection.execute(f"copy (select * from main.\"{mart.name}\") to '{partial}' {options}")
+            connection.execute(f'copy (select * from main."{mart.name}") to ? {options}', [str(partial)])
             written.append(_replace(partial, final))
         final = out_dir / f"keterangan.{file_format}"
         partial = out_dir / f".{final.name}.partial"
@@ -253,7 +253,7 @@ def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[
                 " (lembar varchar, kolom varchar, tipe_data varchar, keterangan varchar)"
             )
             connection.executemany("insert into keterangan values (?, ?, ?, ?)", rows)
-            connection.execute(f"copy keterangan to '{partial}' (format parquet)")
+            connection.execute("copy keterangan to ? (format parquet)", [str(partial)])
         written.append(_replace(partial, final))
     return written
 

@@ -102,7 +102,9 @@ def export_parquet(database: Path, folder: Path) -> list[Path]:
             target.mkdir(parents=True, exist_ok=True)
             for table in relations(connection, schema):
                 partial, final = target / f".{table}.parquet.partial", target / f"{table}.parquet"
-                connection.execute(f"copy (select * from {schema}.{table}) to '{partial}' (format parquet)")
+                connection.execute(
+                    f"copy (select * from {schema}.{table}) to ? (format parquet)", [str(partial)]
+                )
                 os.replace(partial, final)
                 written.append(final)
     for stale in {*folder.glob("*.parquet"), *folder.glob("*/*.parquet")} - set(written):
@@ -140,9 +142,10 @@ def publish(build_path: Path, published_path: Path) -> Path:
         leftover.unlink(missing_ok=True)
     connection = duckdb.connect()
     try:
-        connection.execute(f"attach '{build_path}' as build_db (read_only)")
+        # Paths as parameters: a folder may be named o'clock.
+        connection.execute("attach ? as build_db (read_only)", [str(build_path)])
         connection.execute(
-            f"attach '{staging_path}' as publish_db (storage_version '{PUBLISHED_STORAGE_VERSION}')"
+            f"attach ? as publish_db (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(staging_path)]
         )
         for schema in PUBLISHED_SCHEMAS:
             _copy_schema(connection, schema)

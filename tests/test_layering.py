@@ -126,3 +126,9 @@ def test_the_closure_follows_imports_into_packages():
     assert {"store.plan", "store.read_files", "store.raw_tables", "store.contract", "store"} <= closure
     assert not any(module.startswith(("ingest", "dagster_project")) for module in closure)
     assert module_file("store") == REPO_ROOT / "store" / "__init__.py" and module_file("duckdb") is None
+
+
+def test_no_function_of_the_engine_is_over_60_lines():
+    from bench.function_sizes import largest
+
+    assert [str(size) for size in largest(["store"], top=1000) if size.lines > 60] == []
