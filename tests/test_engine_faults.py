@@ -18,7 +18,7 @@ from store.contract import BUNDLED, Source, SourceFile
 from store.errors import WarehouseFolderError
 from store.ledger import QuarantineRecord, ensure_tables
 from store.quarantine_folder import copy_to_quarantine_folder
-from tests.conftest import Warehouse, cli_env, query, run_cli
+from tests.conftest import cli_env, query, run_cli
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -121,22 +121,6 @@ def test_a_load_whose_commit_cannot_be_written_says_why_and_changes_nothing(tmp_
     assert query(database, "select count(*) from information_schema.tables where table_name = 'many'") == [
         (0,)
     ]
-
-
-def test_a_warehouse_in_a_folder_named_with_a_quote_refreshes_publishes_and_exports(
-    built_warehouse: Warehouse, tmp_path: Path
-):
-    warehouse = built_warehouse.copy_to(tmp_path / "o'clock")
-    before = warehouse.sha256()
-    refresh = warehouse.cli("refresh", "--force")
-    assert refresh.returncode == 0, refresh.stderr[-3000:]
-    assert warehouse.query("select count(*) from main.fct_poverty_indicator")[0][0] > 0
-    assert any((warehouse.published.parent / "parquet").glob("*.parquet")) and before  # exports beside it
-    for file_format in ("csv", "parquet", "xlsx"):
-        out = tmp_path / "o'clock" / f"export's {file_format}"
-        export = warehouse.cli("export", "--format", file_format, "--out", str(out))
-        assert export.returncode == 0, export.stderr[-2000:]
-        assert any(out.glob(f"*.{file_format}"))
 
 
 @pytest.fixture
