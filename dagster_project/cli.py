@@ -6,30 +6,45 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
+
+EX_USAGE = 64  # sysexits.h: a setting cannot be used
+EX_CANTCREAT = 73  # sysexits.h: a file of the warehouse's folders cannot be made (read-only, full, a link)
 EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the warehouse)
 
 
+def _settings(args: argparse.Namespace, **given: object) -> "Settings":
+    """The settings of this command: its flags over the environment over the defaults."""
+    from dagster_project.settings import Settings
+
+    return Settings.from_environment(warehouse_path=args.warehouse, **given)
+
+
 def _refresh(args: argparse.Namespace) -> int:
-    from dagster_project.refresh import run_refresh
-    from ingest.build_lock import RefreshBusyError
+    from dagster_project.refresh import refresh
+    from dagster_project.settings import SettingsError
+    from store.build_lock import RefreshBusyError
+    from store.errors import WarehouseFolderError
 
     def waiting(holder: object) -> None:
         who = holder.describe() if holder else "another refresh"
         print(f"waiting for {who} (up to {args.wait:g} s)", file=sys.stderr, flush=True)
 
     try:
-        outcome = run_refresh(
-            warehouse=args.warehouse,
-            log_level=args.log_level,
-            force=args.force,
-            rebuild=args.rebuild,
-            wait_seconds=args.wait,
-            on_wait=waiting,
-        )
+        settings = _settings(args, rebuild_raw=args.rebuild, lock_wait_seconds=args.wait)
+        outcome = refresh(settings, log_level=args.log_level, force=args.force, on_wait=waiting)
     except RefreshBusyError as busy:
         print(f"error: {busy}; try again later, or wait longer with --wait SECONDS", file=sys.stderr)
         return EX_TEMPFAIL
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EX_USAGE
+    except WarehouseFolderError as error:
+        print(f"error: cannot write the warehouse: {error}; nothing was done", file=sys.stderr)
+        return EX_CANTCREAT
     print(outcome.report(), file=sys.stdout if outcome.success else sys.stderr)
     return 0 if outcome.success else 1
 
@@ -85,9 +100,7 @@ def _extract_rat(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> Path:
-    from dagster_project.settings import resolved_settings
-
-    return Path(str(resolved_settings(warehouse_path=args.warehouse)["warehouse_path"]))
+    return _settings(args).warehouse_path
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -117,7 +130,7 @@ def _status(args: argparse.Namespace) -> int:
 def _docs(args: argparse.Namespace) -> int:
     from dagster_project.docs import generate_docs
 
-    for path in generate_docs(_warehouse(args)):
+    for path in generate_docs(_settings(args)):
         print(f"wrote {path}")
     return 0
 

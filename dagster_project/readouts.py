@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.publish_state import build_path_for
+from store.publish_state import build_path_for
 
 STATUS_RUNS_SQL = """
     select

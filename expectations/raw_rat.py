@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from expectations.runner import ExpectationFailure, SuiteSpec, failures_by_file, gx
-from ingest.loader import Problem
-from ingest.paths import display_path
 from ingest.rat.locations import SCOPE_BOTH, SCOPE_NONE, SCOPE_PROVINCE, SCOPE_REGENCIES, SCOPE_UNSPECIFIED
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE
+from store.contract import Problem
+from store.paths import display_path
 
 gxe = gx.expectations
 MAX_PAGU = 10_000_000_000_000  # Rp 10 trillion: a province's whole budget is far below

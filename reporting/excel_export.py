@@ -22,10 +22,9 @@ from duckdb.sqltypes import VARCHAR
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ingest.paths import REPO_ROOT
 from ingest.spreadsheet_safe import spreadsheet_safe
+from store.paths import REPO_ROOT
 
-FORMATS = ("xlsx", "csv", "parquet")
 DESCRIPTION_SHEET = "Keterangan"
 DBT_DIR = REPO_ROOT / "dbt"
 # Kupang's time zone: a refresh at 02:00 WITA is dated that day, not the day before (UTC).
@@ -252,7 +251,9 @@ def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[
             final = out_dir / f"{mart.name}.{file_format}"
             partial = out_dir / f".{final.name}.partial"
             columns = ", ".join(_exported(column, file_format) for column in mart.columns)
-            connection.execute(f"copy (select {columns} from main.\"{mart.name}\") to '{partial}' {options}")
+            connection.execute(
+                f'copy (select {columns} from main."{mart.name}") to ? {options}', [str(partial)]
+            )
             written.append(_replace(partial, final))
         final = out_dir / f"keterangan.{file_format}"
         partial = out_dir / f".{final.name}.partial"
@@ -269,7 +270,7 @@ def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[
                 " (lembar varchar, kolom varchar, tipe_data varchar, keterangan varchar)"
             )
             connection.executemany("insert into keterangan values (?, ?, ?, ?)", rows)
-            connection.execute(f"copy keterangan to '{partial}' (format parquet)")
+            connection.execute("copy keterangan to ? (format parquet)", [str(partial)])
         written.append(_replace(partial, final))
     return written
 

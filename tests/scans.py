@@ -27,11 +27,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from ingest.fingerprint import fingerprint
-from ingest.paths import REPO_ROOT
 from ingest.rat.errors import OcrUncertainError, RatDocumentError
 from ingest.rat.extract import RatDocument, extract_rat
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+from store.fingerprint import fingerprint
+from store.paths import REPO_ROOT
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.rat_gold import GOLD_TEXT_COLUMNS, gold_rows
 

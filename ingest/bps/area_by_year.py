@@ -22,7 +22,7 @@ from ingest.bps.header import TITLE, YEARS
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import indicator_from_title, is_year
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 LAYOUT = "area_by_year"
 EXPECTED = [TITLE, YEARS]

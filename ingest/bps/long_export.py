@@ -21,7 +21,7 @@ from ingest.bps.grid import Verdict
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import area_type_of, indicator_from_title, is_year, semester_of
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 LAYOUT = "long_export"
 COLUMNS = ["nama_variabel", "nama_tahun", "nama_turunan_tahun", "data_content", "nama_item_vertical_variabel"]

@@ -24,7 +24,7 @@ from ingest.bps.header import DAERAH, PERIODS, TITLE, YEARS, spanning
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import area_type_of, indicator_from_title, is_year, semester_of
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 LAYOUT = "province_daerah_semester"
 EXPECTED = [TITLE, DAERAH, YEARS, PERIODS]

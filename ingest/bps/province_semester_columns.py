@@ -23,7 +23,7 @@ from ingest.bps.header import TITLE
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
 from ingest.bps.titles import IndicatorTitle, indicator_from_title, semester_of
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 LAYOUT = "province_semester_columns"
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")

@@ -17,7 +17,7 @@ from ingest.bps import (
 )
 from ingest.bps.grid import Verdict
 from ingest.bps.reading import Grid, read_grid
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 TABLE_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".html", ".htm"}
 # Below this a file shares too little with any layout to say more than "no BPS table".

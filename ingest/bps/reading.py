@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 if TYPE_CHECKING:
     from ingest.bps.header import HeaderBlock

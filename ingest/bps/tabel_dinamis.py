@@ -17,7 +17,7 @@ from ingest.bps.areas import AreaPlacer
 from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import read_text
 from ingest.bps.titles import indicator_from_title, is_year, semester_of
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 LAYOUT = "tabel_dinamis"
 _TABLES = ("tableLeftBottom", "tableRightUp", "tableRightBottom")

@@ -28,8 +28,8 @@ import pandas as pd
 from ingest.bps.areas import PlacedArea
 from ingest.bps.observations import ObservationTable
 from ingest.bps.titles import area_type_of, indicator_from_title, semester_of
-from ingest.errors import SourceFileError
 from ingest.regions import COUNTRY_BPS_CODE, area_by_code, area_key
+from store.errors import SourceFileError
 
 API_BASE = "https://webapi.bps.go.id/v1/api"
 RETRY_STATUSES = {429, 500, 502, 503, 504}

@@ -17,8 +17,6 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ingest.fingerprint import file_sha256
-from ingest.paths import display_path
 from ingest.rat.errors import (
     EncryptedPdfError,
     NoMatrixError,
@@ -39,6 +37,8 @@ from ingest.rat.report import ParsingReport
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.rat.text_repair import CellReading, cell_reading
 from ingest.spreadsheet_safe import spreadsheet_safe
+from store.fingerprint import file_sha256
+from store.paths import display_path
 
 ProgressCallback = Callable[[int, int], None]
 
