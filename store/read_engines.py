@@ -79,7 +79,7 @@ class EmbeddedPool:
         while not self._closed.wait(_MEMORY_POLL_SECONDS):
             for process in list(self._context.processes):
                 resident = _resident_bytes(process.pid)
-                if resident > limit and process.is_alive():
+                if resident > limit:
                     self._over_memory.append(resident // (1024 * 1024))
                     process.kill()
 
@@ -92,16 +92,19 @@ class EmbeddedPool:
     def stop(self, task_ids: list[str]) -> None:
         """Kill the pool's processes: one of them runs past its time, and any death breaks the pool."""
         for process in self._context.processes:
-            if process.is_alive():
+            if process.pid is not None:  # started; a process already gone is not signalled again
                 process.kill()
 
     def death(self, error: BaseException) -> tuple[str, str] | None:
         if not isinstance(error, BrokenProcessPool):
             return None
+        # The broken pool's manager has reaped its processes once this returns: their exit codes are read
+        # then, never while it reads them (reading one twice from two threads loses it).
+        self._pool.shutdown(wait=True, cancel_futures=True)
         if self._over_memory:
             return BROKEN, (
-                f"the process reading it used {max(self._over_memory)} MB, over the limit of "
-                f"{self.memory_mb} MB a process (NTT_READ_MEMORY_MB), and was stopped"
+                f"the process reading it passed the memory limit of {self.memory_mb} MB a process "
+                f"(NTT_READ_MEMORY_MB; it held {max(self._over_memory)} MB) and was stopped"
             )
         return BROKEN, f"the process reading it died ({self._exit_causes()})"
 
@@ -111,8 +114,8 @@ class EmbeddedPool:
 
     def renew(self) -> None:
         """A fresh pool after a break (the broken one has stopped its processes)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._context.processes = [p for p in self._context.processes if p.is_alive()]
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._context.processes = [p for p in self._context.processes if p.exitcode is None]
         self._over_memory.clear()
         self._pool = self._new_pool()
 

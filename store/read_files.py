@@ -107,7 +107,7 @@ class _File:
 class _ReadPhase:
     def __init__(self, engine: ReadEngine, source: Source, paths: list[Path], budget: ReadBudget) -> None:
         self.engine, self.source, self.budget = engine, source, budget
-        self.files = [_File(path) for path in paths]
+        self.files = [_File(path.absolute()) for path in paths]  # a worker elsewhere has another cwd
         self.queue: list[tuple[tuple, int, _Call]] = []
         self.order = itertools.count()
         self.in_flight: dict[Future, _Call] = {}
