@@ -61,9 +61,17 @@ class FileRead:
     """One file's reading (or the problems that stop it), who read it, and what that cost."""
 
     outcome: Reading | list[Problem] | None = None
-    workers: list[str] = field(default_factory=list)  # each distinct worker that ran a call of it
-    cpu_seconds: float = 0.0  # CPU of its calls on their workers (Tesseract included)
+    cpu_by_worker: dict[str, float] = field(default_factory=dict)  # CPU seconds of its calls (Tesseract too)
     wall_seconds: float = 0.0  # summed over its calls
+
+    @property
+    def workers(self) -> list[str]:
+        """Each worker that ran a call of it, in the order they finished one."""
+        return list(self.cpu_by_worker)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_by_worker.values())
 
 
 def read_files(
@@ -203,8 +211,7 @@ class _ReadPhase:
         if file.done:
             return
         read = file.read
-        read.workers += [done.worker] if done.worker not in read.workers else []
-        read.cpu_seconds += done.cpu_seconds
+        read.cpu_by_worker[done.worker] = read.cpu_by_worker.get(done.worker, 0.0) + done.cpu_seconds
         read.wall_seconds += done.wall_seconds
         if done.problems:
             self._finish(call.file, done.problems)
@@ -267,13 +274,15 @@ class _ReadPhase:
             return
         for call in overdue:
             call.stopping = True
-        self.engine.stop([call.id for call in overdue])
         if self.engine.stop_breaks_pool:
+            self.engine.stop([call.id for call in overdue])
             return  # the pool's break reports them (_broken)
-        for future, call in list(self.in_flight.items()):
-            if call.stopping and future.cancel():
-                del self.in_flight[future]
-                self._timed_out(call)
+        # Cancelled first, so the scheduler does not give the call to another worker as its worker restarts.
+        cancelled = [(f, c) for f, c in self.in_flight.items() if c.stopping and f.cancel()]
+        self.engine.stop([call.id for _, call in cancelled])
+        for future, call in cancelled:
+            del self.in_flight[future]
+            self._timed_out(call)
 
     def _timed_out(self, call: _Call) -> None:
         allowed = self.budget.grace_seconds + call.pages * self.budget.seconds_per_page

@@ -63,11 +63,11 @@ def _wait_for_workers(address: str, count: int) -> None:
 
 
 def stop_processes(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM each process's group by its pid, then SIGKILL what is left after 20 s."""
+    """SIGTERM each process's group by its pid, then SIGKILL what is left after 10 s."""
     for process in processes:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
-    stop = time.monotonic() + 20
+    stop = time.monotonic() + 10
     for process in processes:
         try:
             process.wait(timeout=max(0.1, stop - time.monotonic()))

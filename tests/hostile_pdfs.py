@@ -28,8 +28,8 @@ def memory_bomb_pdf(path: Path, inches: float = 600.0) -> Path:
 
 def read_or_misbehave(path: Path) -> dict:
     """A reader of one-line text files that does to its process what the line says, as a reader library
-    can on a hostile file: `segfault` (a crash in C), `hang` (never returns), `keyerror` (an error the
-    reader never expected); any other line is read as one row."""
+    can on a hostile file: `segfault` (a crash in C), `hang` (never returns), `slow` (takes 20 s),
+    `keyerror` (an error the reader never expected); any other line is read as one row."""
     import ctypes
     import time
 
@@ -40,6 +40,8 @@ def read_or_misbehave(path: Path) -> dict:
         ctypes.string_at(0)
     if text == "hang":
         time.sleep(3600)
+    if text == "slow":
+        time.sleep(20)
     if text == "keyerror":
         raise KeyError("column 'kabupaten' not found")
     return {"lines": pd.DataFrame({"text": [text]})}
