@@ -188,15 +188,17 @@ class _ReadPhase:
         reason = ""
         for future in done:
             call = self.in_flight.pop(future)
-            if future.cancelled():
-                continue
+            name = display_path(self.files[call.file].path)
+            if future.cancelled():  # not by the read phase, which forgets a call it cancels
+                raise ReadEngineError(
+                    f"{self.engine.name} dropped the call reading {name} (its scheduler went away)"
+                )
             error = future.exception()
             if error is None:
                 self._accept(call, future.result())
                 continue
             death = self.engine.death(error)
             if death is None:
-                name = display_path(self.files[call.file].path)
                 raise ReadEngineError(f"{self.engine.name} failed reading {name}: {error}") from error
             kind, reason = death
             if kind == KILLED:
