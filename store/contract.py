@@ -35,11 +35,13 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class PagePlan:
-    """A file long enough to be read in page ranges: its pages, and what its reader noted about it (a PDF's
-    text layer or scan) for reading a range."""
+    """A file long enough to be read in page ranges: its pages, what its reader noted about it (a PDF's
+    text layer or scan) for reading a range, and the pages a range should have when the reader knows its
+    pages cost more than most (a scan's, read by OCR); None: the read phase's `chunk_pages`."""
 
     pages: int
     kind: str = ""
+    range_pages: int | None = None
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ class _File:
     plan: PagePlan | None = None
     parts: dict[int, object] = field(default_factory=dict)
     done: bool = False
+    rank: int = 0  # by size, largest first: its calls are started before a smaller file's
 
 
 class _ReadPhase:
@@ -123,7 +124,8 @@ class _ReadPhase:
         self.slots, self.slots_at = 0, 0.0
         largest_first = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
         for rank, index in enumerate(largest_first):
-            self._queue(self._first_call(index), (2, rank))
+            self.files[index].rank = rank
+            self._queue(self._first_call(index), (2, rank, 0))
 
     def _first_call(self, index: int) -> _Call:
         path = self.files[index].path
@@ -133,7 +135,7 @@ class _ReadPhase:
         return _Call(index, PLAN, plan, (path, self.budget.chunk_pages), pages=self.budget.chunk_pages)
 
     def _queue(self, call: _Call, rank: tuple) -> None:
-        heapq.heappush(self.queue, ((-1,) if call.alone else rank, next(self.order), call))
+        heapq.heappush(self.queue, ((-1, 0, 0) if call.alone else rank, next(self.order), call))
 
     def results(self) -> Iterator[tuple[int, FileRead]]:
         while True:
@@ -170,7 +172,7 @@ class _ReadPhase:
             except Exception as error:  # a pool that broke since its last call: a fresh one, then again
                 if self.engine.death(error) is None:
                     raise ReadEngineError(f"{self.engine.name} cannot take calls: {error}") from error
-                self._queue(call, (-1,))
+                self._queue(call, (-1, 0, 0))
                 if not self.in_flight:
                     self.engine.renew()
                 return
@@ -224,7 +226,7 @@ class _ReadPhase:
             if len(file.parts) == len(self._ranges(file.plan)):
                 parts = [file.parts[first] for first in sorted(file.parts)]
                 args = (file.path, file.plan, parts)
-                self._queue(_Call(call.file, JOIN, self.source.pages.join, args, file.plan.pages), (0,))
+                self._queue(_Call(call.file, JOIN, self.source.pages.join, args, file.plan.pages), (0, 0, 0))
         else:
             self._finish(call.file, done.value)
 
@@ -235,11 +237,11 @@ class _ReadPhase:
         for first, last in self._ranges(plan):
             args = (file.path, plan, first, last)
             call = _Call(index, PAGES, self.source.pages.read_pages, args, last - first + 1, first)
-            self._queue(call, (1, index, first))
+            self._queue(call, (1, file.rank, first))
 
     def _ranges(self, plan: PagePlan) -> list[tuple[int, int]]:
         """The page ranges a long file is read in: (first, last), 1-based."""
-        size = self.budget.chunk_pages
+        size = plan.range_pages or self.budget.chunk_pages
         return [(first, min(first + size - 1, plan.pages)) for first in range(1, plan.pages + 1, size)]
 
     def _finish(self, index: int, outcome: Reading | list[Problem]) -> None:
@@ -261,12 +263,12 @@ class _ReadPhase:
             if stopped and call.stopping:  # killed by the read phase for running past its time
                 self._timed_out(call)
             elif stopped:  # it only shared the pool of a call killed for its time
-                self._queue(call, (1, call.file, call.first))
+                self._queue(call, (1, self.files[call.file].rank, call.first))
             elif len(broken) == 1:
                 self._strike(call, "worker_died", reason)
             else:  # one of them did it: each is tried again alone
                 call.alone = True
-                self._queue(call, (-1,))
+                self._queue(call, (-1, 0, 0))
         self.engine.renew()
 
     def _stop_overdue(self) -> None:
@@ -300,7 +302,7 @@ class _ReadPhase:
         call.strikes += 1
         if call.strikes < self.budget.attempts:
             call.alone = self.engine.stop_breaks_pool
-            self._queue(call, (-1,) if call.alone else (1, call.file, call.first))
+            self._queue(call, (-1,) if call.alone else (1, self.files[call.file].rank, call.first))
             return
         self._fail(call, kind, f"{cause}; {call.strikes} tries")
 

@@ -11,15 +11,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ingest.rat.errors import RatDocumentError
 from ingest.rat.pages import joined_reading, plan_reading, read_page_range
 from ingest.rat.tables import ROWS_TABLE, read_rat_plan
 from ingest.sources import RAT_PLANS
-from store.contract import Problem, Source
+from store.contract import PagePlan, Problem, Source
 from store.read_engines import EmbeddedPool, InlineEngine
 from store.read_files import ReadBudget, read_files
 from tests.hostile_pdfs import memory_bomb_pdf, read_or_misbehave
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.rat_gold import differences
+from tests.scans import clean_scan
 
 # Tables 3.1 of the report runs over pages 13-21: these ranges cut it between every pair of its pages.
 CUTTING_CHUNKS = (1, 2, 3, 4, 7)
@@ -157,3 +159,21 @@ def test_the_largest_files_are_read_first(tmp_path: Path):
     paths = lines(tmp_path, **{name: "x" * size for name, size in sizes.items()})
     order = [paths[index].stem for index, _ in read_files(InlineEngine(), HOSTILE, paths, ReadBudget())]
     assert order == ["large", "middle", "small"]
+
+
+def test_a_scan_is_read_a_page_a_call_and_joins_into_its_whole_reading():
+    scan = clean_scan(300, range(13, 15))  # two matrix pages, read by OCR
+    assert plan_reading(scan, 10) == PagePlan(2, "scan", 1)
+    pool = EmbeddedPool(workers=2)
+    try:
+        [(_, read)] = list(read_files(pool, RAT_PLANS, [scan], ReadBudget(chunk_pages=10)))
+    finally:
+        pool.close()
+    assert len(read.workers) == 2
+    try:
+        whole = read_rat_plan(scan)
+    except RatDocumentError as error:  # a scan OCR reads with doubt is refused the same way
+        assert [p.reason for p in read.outcome] == [str(error)]
+    else:
+        for table, frame in whole.items():
+            pd.testing.assert_frame_equal(read.outcome[table], frame)
