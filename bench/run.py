@@ -212,6 +212,7 @@ def main() -> None:
         help="leave out the national scale-out curve of the read phase (local pool, Dask 1 and 2 workers, "
         "5 rounds: hours on 2 cores; `python -m bench.scale_out --quick` is the short check)",
     )
+    parser.add_argument("--scale-out-rounds", type=int, default=5, help="rounds of the curve (default 5)")
     options = parser.parse_args()
     results: dict[str, object] = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -322,8 +323,9 @@ def main() -> None:
                 f"{seconds:.0f} s, peak {peak:.0f} MB",
             )
             if not options.skip_scale_out:
-                print(f"  scale-out of the read phase on the same {len(documents)} plans, 5 rounds:")
-                results["scale_out"] = curve(documents, rounds=5, report=print)
+                rounds = options.scale_out_rounds
+                print(f"  scale-out of the read phase on the same {len(documents)} plans, {rounds} rounds:")
+                results["scale_out"] = curve(documents, rounds=rounds, report=print)
                 print_summary(results["scale_out"])
 
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
