@@ -14,6 +14,7 @@ from reporting.er_diagram import star_schema_markdown
 from reporting.i18n import text
 from reporting.report import CHART_IDS, MAP_IDS
 from tests.conftest import Warehouse, run_cli
+from tests.tool_profiles import tool_profile
 
 MARTS = [
     "mart_regency_poverty_profile",
@@ -43,9 +44,11 @@ def chromium() -> str:
 
 
 def run_chromium(page: Path, *mode: str, fragment: str = "") -> subprocess.CompletedProcess:
-    profile = page.parent / ".chromium-profile"
-    return subprocess.run(
-        [
+    """Headless Chromium on a profile of its own, kept in .cache/tool-profiles/chromium/ (its
+    configuration and caches too, not the home folder); one that dies before printing anything is started
+    once more on a new profile."""
+    with tool_profile("chromium") as slot:
+        command = [
             chromium(),
             "--headless=new",
             "--no-sandbox",
@@ -55,18 +58,19 @@ def run_chromium(page: Path, *mode: str, fragment: str = "") -> subprocess.Compl
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={profile}",
+            f"--user-data-dir={slot.profile}",
             "--enable-logging=stderr",
             "--log-level=0",
             "--window-size=1400,2600",
             "--virtual-time-budget=20000",
             *mode,
             page.as_uri() + fragment,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+        ]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=180, env=slot.env)
+        if completed.returncode != 0 and not completed.stdout:
+            slot.reset()
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=180, env=slot.env)
+    return completed
 
 
 def console_errors(stderr: str) -> list[str]:
@@ -167,6 +171,17 @@ def test_a_broken_page_is_caught_by_the_same_check(warehouse: Path, tmp_path: Pa
     broken = tmp_path / "broken.html"
     broken.write_text("<html><body><script>undefinedFunction();</script></body></html>")
     assert console_errors(run_chromium(broken, "--dump-dom").stderr) != []
+
+
+def test_chromium_keeps_its_profile_out_of_the_home_folder(tmp_path: Path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p id='x'>Kupang</p></body></html>")
+    dom = run_chromium(page, "--dump-dom")
+    assert dom.returncode == 0 and "Kupang" in dom.stdout, dom.stderr[-2000:]
+    assert list(home.rglob("*")) == []
 
 
 def test_sqlalchemy_with_duckdb_engine_reads_the_published_file(warehouse: Path):
