@@ -135,13 +135,25 @@ def check_rendered(dom: subprocess.CompletedProcess, lang: str) -> str:
     return block
 
 
-def test_report_opens_in_indonesian_with_a_map_of_the_22_regencies(warehouse: Path):
-    page = warehouse.parent / "report" / "index.html"
+@pytest.fixture(scope="module")
+def report_page(built_warehouse: Warehouse) -> Path:
+    return built_warehouse.published.parent / "report" / "index.html"
+
+
+@pytest.fixture(scope="module")
+def indonesian_dom(report_page: Path) -> subprocess.CompletedProcess:
+    """The report as Chromium draws it on opening (in Indonesian), drawn once for the tests that read it."""
+    return run_chromium(report_page, "--dump-dom")
+
+
+def test_report_opens_in_indonesian_with_a_map_of_the_22_regencies(
+    report_page: Path, indonesian_dom: subprocess.CompletedProcess
+):
+    page = report_page
     assert page.exists() and (page.parent / "plotly.min.js").exists()
     assert "cdn" not in page.read_text().lower()  # opens without internet
 
-    dom = run_chromium(page, "--dump-dom")
-    block = check_rendered(dom, "id")
+    block = check_rendered(indonesian_dom, "id")
     titles = chart_titles(block)
     assert text("map_p0_title", "id", year=2025) in titles
     assert text("map_rupiah_title", "id", year=2023) in titles
@@ -155,10 +167,12 @@ def test_report_opens_in_indonesian_with_a_map_of_the_22_regencies(warehouse: Pa
     print(f"report screenshot: {shot}")
 
 
-def test_switching_language_changes_every_title(warehouse: Path):
+def test_switching_language_changes_every_title(
+    report_page: Path, indonesian_dom: subprocess.CompletedProcess
+):
     """The switch buttons and the address (#en) run the same setLanguage(); the address is testable."""
-    page = warehouse.parent / "report" / "index.html"
-    indonesian = chart_titles(check_rendered(run_chromium(page, "--dump-dom"), "id"))
+    page = report_page
+    indonesian = chart_titles(check_rendered(indonesian_dom, "id"))
     english = chart_titles(check_rendered(run_chromium(page, "--dump-dom", fragment="#en"), "en"))
     assert len(english) == len(indonesian) >= 6
     assert all(en != id_ for en, id_ in zip(english, indonesian, strict=True))
