@@ -1,0 +1,145 @@
+"""An HTML export of a BPS table as a grid of text: the old "tabel dinamis" .xls, or any HTML table.
+
+The "tabel dinamis" export is an HTML page (`<html xmlns:x="urn:schemas-microsoft-com:office:excel">`) that
+draws one table as four: `tableLeftUp` (the row dimension's name, "Nama Wilayah"), `tableLeftBottom` (one
+cell per area, in BPS order), `tableRightUp` (the title over every column, then the years, newest first,
+and optionally the periods) and `tableRightBottom` (one row of values per area). They are put back together
+into one grid. Any other HTML page gives its largest table. A cell spanning columns or rows stands in each
+of them. Text is unescaped and markup dropped; the page is parsed as a stream (html.parser), never run.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ingest.bps.reading import Grid, read_text
+from ingest.errors import SourceFileError
+
+TABEL_DINAMIS_TABLES = ("tableLeftBottom", "tableRightUp", "tableRightBottom")
+MAX_SPAN = 1000  # a colspan or rowspan beyond this is not a statistics table's
+
+
+class _Table:
+    def __init__(self, table_id: str | None) -> None:
+        self.id = table_id
+        self.rows: list[list[tuple[str, int, int]]] = []  # (text, colspan, rowspan) per cell
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page, each with its own rows and cells (cells of nested tables stay theirs)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[_Table] = []
+        self._open: list[_Table] = []
+        self._cell: list[str] | None = None
+        self._spans = (1, 1)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            table = _Table(dict(attrs).get("id"))
+            self.tables.append(table)
+            self._open.append(table)
+        elif tag == "tr" and self._open:
+            self._close_cell()
+            self._open[-1].rows.append([])
+        elif tag in ("td", "th") and self._open:
+            self._close_cell()
+            values = dict(attrs)
+            self._cell = []
+            self._spans = (_span(values.get("colspan")), _span(values.get("rowspan")))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._close_cell()
+        elif tag == "table" and self._open:
+            self._close_cell()
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _close_cell(self) -> None:
+        if self._cell is None or not self._open:
+            self._cell = None
+            return
+        table = self._open[-1]
+        if not table.rows:
+            table.rows.append([])
+        table.rows[-1].append((" ".join("".join(self._cell).split()), *self._spans))
+        self._cell = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _laid_out(table: _Table) -> list[list[str]]:
+    """The table's rows with each spanning cell standing in every column and row it covers."""
+    grid: list[list[str]] = []
+    taken: dict[tuple[int, int], str] = {}  # cells covered by a rowspan from a row above
+    for index, cells in enumerate(table.rows):
+        row: list[str] = []
+        column = 0
+        for text, colspan, rowspan in cells:
+            while (index, column) in taken:
+                row.append(taken.pop((index, column)))
+                column += 1
+            for offset in range(colspan):
+                row.append(text)
+                for below in range(1, rowspan):
+                    taken[(index + below, column + offset)] = text
+            column += colspan
+        while (index, column) in taken:
+            row.append(taken.pop((index, column)))
+            column += 1
+        grid.append(row)
+    return grid
+
+
+def read_html_grid(path: Path) -> Grid:
+    text = read_text(path)
+    parser = _Tables()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError) as exc:  # html.parser's own complaints about broken markup
+        raise SourceFileError(path, f"not readable as HTML ({exc})") from None
+    by_id = {table.id: table for table in parser.tables if table.id}
+    if all(name in by_id for name in TABEL_DINAMIS_TABLES):
+        return _tabel_dinamis(path, by_id)
+    tables = [table for table in parser.tables if table.rows]
+    if not tables:
+        raise SourceFileError(path, "an HTML page without a table")
+    largest = max(tables, key=lambda table: sum(len(row) for row in table.rows))
+    rows = _laid_out(largest)
+    return Grid(rows, list(range(1, len(rows) + 1)), spans_filled=True)
+
+
+def _tabel_dinamis(path: Path, by_id: dict[str, _Table]) -> Grid:
+    """The four tables of a "tabel dinamis" export as one grid: header rows, then one row per area.
+
+    Rows of values count areas (1 = the first area), as the page numbers nothing else; header rows are
+    numbered from 1 in the header table.
+    """
+    corner = (
+        next((cell[0] for row in by_id["tableLeftUp"].rows for cell in row), "")
+        if "tableLeftUp" in by_id
+        else ""
+    )
+    header = [row for row in _laid_out(by_id["tableRightUp"]) if row]
+    regions = [row[0] if row else "" for row in _laid_out(by_id["tableLeftBottom"])]
+    values = _laid_out(by_id["tableRightBottom"])
+    if len(values) != len(regions):
+        raise SourceFileError(path, f"{len(regions)} areas but {len(values)} rows of values")
+    rows = [[corner if index == 0 else "", *cells] for index, cells in enumerate(header)]
+    rows += [[region, *cells] for region, cells in zip(regions, values, strict=True)]
+    lines = list(range(1, len(header) + 1)) + list(range(1, len(regions) + 1))
+    return Grid(rows, lines, spans_filled=True, export="tabel_dinamis")
