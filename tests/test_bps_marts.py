@@ -20,7 +20,7 @@ from ingest.bps import read_bps_table
 from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from ingest.releases.extreme_poverty import read_poverty_release_table
 from reporting.data import read_report_data
-from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations
+from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations, value
 from tests.conftest import Warehouse, query
 
 RELEASES = BUNDLED_DATA_DIR / "releases" / "ntt_extreme_poverty_from_releases.csv"
@@ -498,3 +498,47 @@ def test_three_real_impossible_values_are_held_back_and_the_rest_of_their_files_
         (9.82, "daerah_by_period")
     ]
     assert [row[0] for row in query(warehouse, FACT, indonesia, 2018, "S1", "POOR_COUNT")] == [25949.8]
+
+
+def test_readme_ntt_open_unemployment_among_the_provinces_is_what_the_files_say(warehouse: Path):
+    sql, printed = readme_example(11)
+    folder = ARDWIND / "Tingkat Pengangguran Terbuka"
+    latest = max(int(p.stem[-4:]) for p in folder.glob("*.csv"))
+    table = read_bps_table(one_file(folder, latest))
+    august = table[table.period.eq("M08")]
+    values = dict(zip(august.bps_code.astype(int), august.value.astype(float), strict=True))
+    national = values.pop(0)
+    ranks = ranks_highest_first(values)
+    expected = [
+        [
+            "Nusa Tenggara Timur",
+            f"{latest} Agustus",
+            str(values[NTT]),
+            str(ranks[NTT]),
+            str(len(values)),
+            str(national),
+            str(round(values[NTT] - national, 2)),
+        ]
+    ]
+    assert printed[1:] == expected
+    assert [[str(v) for v in row] for row in query(warehouse, sql)] == expected
+    assert printed[1][:4] == ["Nusa Tenggara Timur", "2024 Agustus", "3.02", "32"]
+
+
+def test_readme_ntt_poverty_line_against_indonesias_is_what_the_files_say(warehouse: Path):
+    sql, printed = readme_example(12)
+    year = 2024
+    province = read_bps_table(
+        one_file(ARDWIND / "Garis Kemiskinan (Rupiah_Kapita_Bulan) Menurut Provinsi dan Daerah", year)
+    )
+    national = read_bps_table(
+        one_file(ARDWIND / "Garis Kemiskinan (Rupiah_Kapita_Bulan) Menurut Daerah", year)
+    )
+    expected = []
+    for period, label in (("S1", f"{year} S1 (Maret)"), ("S2", f"{year} S2 (September)")):
+        for daerah in ("urban", "rural"):
+            ntt = value(province, NTT, year, "POVERTY_LINE", period=period, area_type=daerah)
+            indonesia = value(national, 0, year, "POVERTY_LINE", period=period, area_type=daerah)
+            expected.append([label, daerah, str(ntt), str(indonesia), str(round(100 * ntt / indonesia, 1))])
+    assert printed[1:] == expected
+    assert [[str(v) for v in row] for row in query(warehouse, sql)] == expected
