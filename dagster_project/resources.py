@@ -16,7 +16,7 @@ from pydantic import Field, PrivateAttr
 from dagster_project.dbt_parse_ahead import finish_dbt_parse, start_dbt_parse, stop_dbt_parse
 from dagster_project.settings import DEFAULTS, refresh_inputs
 from ingest import duckdb_warehouse
-from ingest.bps.webapi import API_BASE
+from ingest.bps.webapi import API_BASE, DEFAULT_VARIABLES
 from ingest.build_lock import refresh_lock
 from ingest.fingerprint import file_sha256, fingerprint
 from ingest.publish_state import build_path_for, last_publish_state
@@ -49,6 +49,13 @@ class WarehouseResource(dg.ConfigurableResource):
         default="", description="BPS WebAPI key (BPS_API_KEY); empty: saved responses are replayed."
     )
     bps_api_base: str = Field(default=API_BASE, description="WebAPI address (BPS_API_BASE).")
+    bps_webapi_variables: list[str] = Field(
+        default=list(DEFAULT_VARIABLES),
+        description=(
+            "WebAPI variables fetched when a key is set, each '<domain>:<variable id>' (domain 0000 "
+            "national, 5300 NTT); by default the kab/kota poverty variables. Add IPM or Gini by their id."
+        ),
+    )
     rebuild_raw: bool = Field(
         default=False, description="Read every source file again instead of reusing what was read before."
     )

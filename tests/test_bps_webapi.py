@@ -233,3 +233,14 @@ def test_hostile_json_is_one_line_naming_the_file(tmp_path: Path, payload, messa
     with pytest.raises(SourceFileError, match=message) as raised:
         parse_response(path)
     assert str(raised.value).startswith(str(path)) and "\n" not in str(raised.value)
+
+
+def test_the_variables_fetched_are_a_list_of_domain_and_id():
+    from dagster_project.resources import WarehouseResource
+    from ingest.bps.webapi import DEFAULT_VARIABLES, parse_variable_spec
+
+    assert WarehouseResource().bps_webapi_variables == list(DEFAULT_VARIABLES)
+    assert [parse_variable_spec(spec).variable for spec in DEFAULT_VARIABLES] == [619, 621, 622, 623, 624]
+    assert parse_variable_spec("5300:26") == WebApiRequest(domain="5300", variable=26)
+    with pytest.raises(ValueError, match="not '<4-digit domain>:<variable id>'"):
+        parse_variable_spec("IPM")
