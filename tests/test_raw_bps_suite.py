@@ -152,3 +152,42 @@ def test_a_runs_failed_validations_all_reach_its_data_docs(tmp_path: Path):
     index = (tmp_path / "index.html").read_text()
     suites = {link.split("/")[1] for link in re.findall(r'validations/[^"]+\.html', index)}
     assert suites == {"first_suite", "second_suite"}
+
+
+def test_an_indicator_without_bounds_of_its_own_gets_the_generic_checks(raw_table):
+    """A percentage over 100 of an indicator known only by its title is held back by the screen and stopped
+    by the suite; a ratio over 100 (female/male enrolment) is not a percentage and passes."""
+    from ingest.bps import read_bps_table
+    from tests.bps_files import BPS_DIR
+
+    folder = BPS_DIR / "bps-xlsx-exports-kasulampua"
+    literacy = read_bps_table(next(folder.glob("Angka Melek Huruf*.xlsx")))
+    ratio = read_bps_table(next(folder.glob("Rasio Angka Partisipasi Kasar*.xlsx")))
+    assert set(literacy.unit) == {"percent"} and set(ratio.unit) == {"ratio"} and ratio.value.max() > 100
+    frame = pd.concat([literacy, ratio], ignore_index=True)
+    assert implausible_value_reasons(frame).isna().all() and _failures(frame) == []
+    frame.loc[0, "value"] = 199.86
+    reasons = implausible_value_reasons(frame)
+    assert reasons.notna().sum() == 1 and reasons[0].endswith(
+        "ANGKA_MELEK_HURUF_PENDUDUK_UMUR_15_24_TAHUN = 199.86 is a percentage outside 0 to 100"
+    )
+    [failure] = _failures(frame)
+    assert failure.description.startswith("a percentage of an indicator without bounds of its own")
+
+
+def test_the_known_indicators_have_bounds_and_a_seed_row_each():
+    """One catalogue: every code the titles know has bounds (ingest/bps/plausibility.py) and a row in the seed
+    bps_indicators (its names, unit, survey); the seed's checks say 'bounds' exactly for those."""
+    import csv
+
+    from ingest.bps.plausibility import PLAUSIBLE_RANGES
+    from ingest.bps.titles import KNOWN_INDICATORS
+    from ingest.paths import REPO_ROOT
+
+    with (REPO_ROOT / "dbt" / "seeds" / "bps_indicators.csv").open(newline="") as handle:
+        seed = {row["indicator_code"]: row for row in csv.DictReader(handle)}
+    known = {code: unit for _, code, unit in KNOWN_INDICATORS}
+    assert set(known) == set(PLAUSIBLE_RANGES) <= set(seed)
+    assert all(PLAUSIBLE_RANGES[code][2] == unit == seed[code]["unit"] for code, unit in known.items())
+    variants = set(seed) - set(known)
+    assert all(code.rsplit("_", 1)[0] in known for code in variants)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.bps.areas import is_area_name, is_footnote, placed, provinces_only
+from ingest.bps.areas import FOOTNOTE, is_area_name, is_footnote, placed, provinces_only
 from ingest.bps.observations import MISSING_MARKERS
 from ingest.bps.reading import Grid
 from ingest.bps.table import AREAS, CATEGORIES, DAERAH, Block, BpsTable, Column, Row
@@ -74,17 +74,22 @@ def _is_number(cell: str) -> bool:
     return cell not in MISSING_MARKERS and bool(_NUMBER.match(cell)) and not is_year(cell)
 
 
+def _values_only(cells: list[str]) -> bool:
+    """Every non-empty cell a number or a missing marker."""
+    return all(not cell or cell in MISSING_MARKERS or _NUMBER.match(cell) for cell in cells)
+
+
 def _is_data_row(row: list[str], in_data: bool) -> bool:
     """A label then only numbers or missing markers (not a row of years: that is a header)."""
     if not row or not row[0] or is_footnote(row[0]):
         return False
-    values = [cell for cell in row[1:] if cell]
-    if not values:
+    values = row[1:]
+    if not any(values):
         return in_data  # a label alone among rows of values: an area with no figure at all
-    if not all(_value_like(cell) for cell in values):
+    if not _values_only(values):
         # Among rows of values, a row with numbers and one bad cell is a broken row, not a new header.
-        return in_data and any(_is_number(cell) for cell in values)
-    return in_data or not all(is_year(cell) for cell in values)
+        return in_data and any(_is_number(cell) for cell in values if cell)
+    return in_data or not all(is_year(cell) for cell in values if cell)
 
 
 def _is_junk(row: list[str]) -> bool:
@@ -121,6 +126,10 @@ def _blocks(grid: Grid, path: Path) -> list[tuple[list[int], list[int]]]:
     data: list[int] = []
     for index, row in enumerate(grid.rows):
         if not any(row):
+            continue
+        first = row[0]
+        if data and first and not FOOTNOTE.match(first) and _values_only(row[1:]):
+            data.append(index)  # the common row, checked once: a name and its values
             continue
         if _is_footer(row):
             if data:
@@ -475,15 +484,20 @@ def table_from_grid(grid: Grid, path: Path) -> BpsTable:
         has_periods |= periods
         has_variables |= any(row.kind == VARIABLES for row in rows)
         kept = [i for i, column in enumerate(columns) if column is not None]
-        kept_set = set(kept)
+        gaps = [i for i in range(len(columns)) if columns[i] is None]
         block = Block([columns[i] for i in kept])
+        append = block.rows.append
         for index in data:
             cells = grid.rows[index]
-            values = cells[1:]
-            # A value under no labelled column is kept past the columns: refused as a shifted row.
-            extra = [cell for i, cell in enumerate(values) if cell and i not in kept_set]
-            row_cells = [values[i] if i < len(values) else "" for i in kept] + extra
-            block.rows.append(Row(grid.lines[index], cells[0], row_cells))
+            if gaps:
+                # A value under no labelled column is kept past the columns: refused as a shifted row.
+                values = cells[1:]
+                extra = [values[i] for i in gaps if i < len(values) and values[i]]
+                extra += [cell for cell in values[len(columns) :] if cell]
+                row_cells = [values[i] if i < len(values) else "" for i in kept] + extra
+            else:
+                row_cells = cells[1:]  # cells past the columns are refused as a shifted row when read
+            append(Row(grid.lines[index], cells[0], row_cells))
             labels.append(cells[0])
         blocks.append(block)
     corner = " ".join(corners)

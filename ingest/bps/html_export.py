@@ -5,12 +5,13 @@ draws one table as four: `tableLeftUp` (the row dimension's name, "Nama Wilayah"
 cell per area, in BPS order), `tableRightUp` (the title over every column, then the years, newest first,
 and optionally the periods) and `tableRightBottom` (one row of values per area). They are put back together
 into one grid. Any other HTML page gives its largest table. A cell spanning columns or rows stands in each
-of them. Text is unescaped and markup dropped; the page is parsed as a stream (html.parser), never run.
+of them. Text is unescaped and markup dropped; the page is read in one linear pass over its tags, never run.
 """
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import html
+import re
 from pathlib import Path
 
 from ingest.bps.reading import Grid, read_text
@@ -26,52 +27,51 @@ class _Table:
         self.rows: list[list[tuple[str, int, int]]] = []  # (text, colspan, rowspan) per cell
 
 
-class _Tables(HTMLParser):
-    """Every <table> of a page, each with its own rows and cells (cells of nested tables stay theirs)."""
+# The tags that shape a table, found in one linear pass (no backtracking over the text between them).
+_TAG = re.compile(r"<(/?)(table|tr|td|th|br)\b([^>]*)>", re.IGNORECASE)
+_MARKUP = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r"""\b(id|colspan|rowspan)\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[_Table] = []
-        self._open: list[_Table] = []
-        self._cell: list[str] | None = None
-        self._spans = (1, 1)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+def _tables(text: str) -> list[_Table]:
+    """Every <table> of a page, each with its own rows and cells (cells of nested tables stay theirs).
+
+    Text between tags is unescaped and its other markup dropped; a page is data, never run."""
+    tables: list[_Table] = []
+    open_tables: list[_Table] = []
+    cell: tuple[int, int, int] | None = None  # (start of its text, colspan, rowspan)
+
+    def close_cell(at: int) -> None:
+        nonlocal cell
+        if cell is not None and open_tables:
+            start, colspan, rowspan = cell
+            content = " ".join(html.unescape(_MARKUP.sub(" ", text[start:at])).split())
+            table = open_tables[-1]
+            if not table.rows:
+                table.rows.append([])
+            table.rows[-1].append((content, colspan, rowspan))
+        cell = None
+
+    for match in _TAG.finditer(text):
+        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if tag == "br":
+            continue
+        close_cell(match.start())
+        if closing:
+            if tag == "table" and open_tables:
+                open_tables.pop()
+            continue
+        found = {name.lower(): value for name, value in _ATTRIBUTE.findall(attributes)}
         if tag == "table":
-            table = _Table(dict(attrs).get("id"))
-            self.tables.append(table)
-            self._open.append(table)
-        elif tag == "tr" and self._open:
-            self._close_cell()
-            self._open[-1].rows.append([])
-        elif tag in ("td", "th") and self._open:
-            self._close_cell()
-            values = dict(attrs)
-            self._cell = []
-            self._spans = (_span(values.get("colspan")), _span(values.get("rowspan")))
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
-            self._close_cell()
-        elif tag == "table" and self._open:
-            self._close_cell()
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def _close_cell(self) -> None:
-        if self._cell is None or not self._open:
-            self._cell = None
-            return
-        table = self._open[-1]
-        if not table.rows:
-            table.rows.append([])
-        table.rows[-1].append((" ".join("".join(self._cell).split()), *self._spans))
-        self._cell = None
+            table = _Table(found.get("id"))
+            tables.append(table)
+            open_tables.append(table)
+        elif tag == "tr" and open_tables:
+            open_tables[-1].rows.append([])
+        elif open_tables:
+            cell = (match.end(), _span(found.get("colspan")), _span(found.get("rowspan")))
+    close_cell(len(text))
+    return tables
 
 
 def _span(value: str | None) -> int:
@@ -105,17 +105,11 @@ def _laid_out(table: _Table) -> list[list[str]]:
 
 
 def read_html_grid(path: Path) -> Grid:
-    text = read_text(path)
-    parser = _Tables()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError) as exc:  # html.parser's own complaints about broken markup
-        raise SourceFileError(path, f"not readable as HTML ({exc})") from None
-    by_id = {table.id: table for table in parser.tables if table.id}
+    tables = _tables(read_text(path))
+    by_id = {table.id: table for table in tables if table.id}
     if all(name in by_id for name in TABEL_DINAMIS_TABLES):
         return _tabel_dinamis(path, by_id)
-    tables = [table for table in parser.tables if table.rows]
+    tables = [table for table in tables if table.rows]
     if not tables:
         raise SourceFileError(path, "an HTML page without a table")
     largest = max(tables, key=lambda table: sum(len(row) for row in table.rows))

@@ -95,7 +95,12 @@ class ObservationTable:
         text: str,
         unit: str | None = None,
     ) -> None:
-        value = parse_value(text, self.path, line, self.decimal_comma)
+        # The common cell, a plain number, without the general parse (one regex, no strip); in a file that
+        # writes decimal commas, 661.227 is thousands, so every cell takes the general parse there.
+        if not self.decimal_comma and _DOT_NUMBER.match(text):
+            value: float | None = float(text)
+        else:
+            value = parse_value(text, self.path, line, self.decimal_comma)
         key = (area.bps_code, year, period, breakdown, variable.code)
         first = self._seen.get(key)
         if first is not None:
@@ -120,7 +125,7 @@ class ObservationTable:
                 breakdown,
                 variable.code,
                 variable.name,
-                _scaled(value, variable.scale),
+                value if variable.scale == 1.0 else _scaled(value, variable.scale),
                 unit or variable.unit,
                 self.layout,
                 self.source_file,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -42,9 +43,8 @@ class Column:
     unit: str | None = None  # a breakdown that is a rate among counts ("% Bekerja / AK") has its own
 
 
-@dataclass(frozen=True)
-class Row:
-    """One row of values, aligned with its block's columns ('' = no cell)."""
+class Row(NamedTuple):
+    """One row of values, aligned with its block's columns ('' = no cell). A tuple: tables have many."""
 
     line: int  # the line a person sees it on (CSV line, sheet row, area position in HTML/WebAPI)
     label: str  # the row dimension's label as printed
@@ -103,51 +103,50 @@ def observations(table: BpsTable) -> pd.DataFrame:
     """One row per value of the table (ingest.bps.OBSERVATION_COLUMNS): every area, year, period and
     breakdown, placed and checked here for every export."""
     collected = ObservationTable(table.path, table.layout, table.decimal_comma)
+    add = collected.add
     years: list[int] = []
     placers: list[AreaPlacer] = []
+    country = table.area or placed(COUNTRY_BPS_CODE, None)
     for block in table.blocks:
         placer = AreaPlacer(table.path, table.kabkota_allowed)
         placers.append(placer)
         width = len(block.columns)
         years += [column.year for column in block.columns]
+        columns = [
+            (column.year, column.period, column.breakdown, column.variable or table.variable, column.unit)
+            for column in block.columns
+        ]
         for row in block.rows:
+            line, label, cells, code = row
             if table.rows_are == AREAS:
-                if row.code is not None:
+                if code is not None:
                     area = area_of_code(table.path, row)
-                elif not row.label:
+                elif not label:
                     raise SourceFileError(
-                        table.path, "a row of values without an area name (a shifted row?)", row=row.line
+                        table.path, "a row of values without an area name (a shifted row?)", row=line
                     )
                 else:
-                    area = placer.place(row.line, row.label)
+                    area = placer.place(line, label)
                 row_breakdown = TOTAL
             else:
-                area = table.area or placed(COUNTRY_BPS_CODE, None)
-                if not row.label:
+                area = country
+                if not label:
                     raise SourceFileError(
-                        table.path, "a row of values without a label (a shifted row?)", row=row.line
+                        table.path, "a row of values without a label (a shifted row?)", row=line
                     )
-                row_breakdown = breakdown_of(row.label)
-            extra = [cell for cell in row.cells[width:] if cell]
-            if extra:
+                row_breakdown = breakdown_of(label)
+            if len(cells) > width and any(cells[width:]):
+                extra = [cell for cell in cells[width:] if cell]
                 raise SourceFileError(
                     table.path,
                     f"row has {len(extra)} value(s) more than the {width} labelled column(s) "
                     "(a shifted row, or a comma inside a value?)",
-                    row=row.line,
+                    row=line,
                 )
-            for column, text in zip(block.columns, row.cells, strict=False):
-                variable = column.variable or table.variable
-                collected.add(
-                    row.line,
-                    area,
-                    column.year,
-                    column.period,
-                    _joined(row_breakdown, column.breakdown),
-                    variable,
-                    text,
-                    column.unit,
-                )
+            for (year, period, breakdown, variable, unit), text in zip(columns, cells, strict=False):
+                if row_breakdown != TOTAL:
+                    breakdown = _joined(row_breakdown, breakdown)
+                add(line, area, year, period, breakdown, variable, text, unit)
     if table.rows_are == AREAS and years:
         for placer in placers:
             placer.check_every_province_listed(max(years), table.provinces_announced)
