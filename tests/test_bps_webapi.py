@@ -244,3 +244,20 @@ def test_the_variables_fetched_are_a_list_of_domain_and_id():
     assert parse_variable_spec("5300:26") == WebApiRequest(domain="5300", variable=26)
     with pytest.raises(ValueError, match="not '<4-digit domain>:<variable id>'"):
         parse_variable_spec("IPM")
+
+
+def test_a_variable_the_warehouse_does_not_know_is_coded_by_its_domain_and_id(tmp_path: Path):
+    """IPM by kab/kota of NTT (domain 5300): its own indicator, BPS_5300_V26, named and united as BPS says."""
+    payload = p0_response(years=(2023,))
+    payload["var"] = [{"val": 26, "label": "[Metode Baru] Indeks Pembangunan Manusia", "unit": "Indeks"}]
+    payload["vervar"] = [
+        {"val": 5300, "label": "<b>NUSA TENGGARA TIMUR</b>"},
+        {"val": 5371, "label": "Kota Kupang"},
+    ]
+    payload["datacontent"] = {"53002601230": 66.68, "53712601230": "80.64"}
+    path = tmp_path / "bps-webapi_d5300_v26_20260101T000000Z.json"
+    path.write_text(json.dumps(payload))
+    table = parse_response(path)
+    assert set(table.indicator) == {"BPS_5300_V26"} and set(table.unit) == {"index"}
+    assert set(table.indicator_name) == {"[Metode Baru] Indeks Pembangunan Manusia"}
+    assert dict(zip(table.bps_code, table.value, strict=True)) == {5300: 66.68, 5371: 80.64}
