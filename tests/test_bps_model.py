@@ -568,3 +568,17 @@ def test_the_labour_force_xlsx_reads_its_four_blocks_and_is_quarantined():
     assert reasons.notna().sum() == 134 and reasons.notna().sum() > MOST_HELD_BACK * len(table)
     first = reasons[reasons.notna()].iloc[0]
     assert "Bukan Angkatan Kerja (AK) / % Bekerja / AK" in first and "1,048,025" in first
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx", "html"])
+def test_a_single_breakdown_label_under_the_title_is_no_second_title(tmp_path: Path, export: str):
+    """A user who picked one sub-indicator: "Akses pada layanan air minum (layak)" alone over the years."""
+    rows = [("ACEH", ["50.1", "51.2"]), ("NUSA TENGGARA TIMUR", ["30.5", "31.0"])]
+    spec = TableSpec(
+        "Proporsi rumah tangga dengan akses terhadap pelayanan dasar menurut provinsi (Persen)", "Provinsi",
+        rows, [2020, 2021], ["Akses pada layanan air minum (layak)"],
+    )  # fmt: skip
+    writer = {"csv": write_csv, "xlsx": write_xlsx, "html": write_html}[export]
+    table = read_bps_table(writer(tmp_path / f"t.{export}", spec))
+    label = "Akses pada layanan air minum (layak)"
+    assert observed(table) == expected(spec, PROVINCE_CODES, ACCESS, {label: label})

@@ -66,10 +66,6 @@ _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _KNOWN_BREAKDOWN = re.compile(r"^(laki ?laki|perempuan|male|female|pria|wanita)$")
 
 
-def _value_like(cell: str) -> bool:
-    return cell in MISSING_MARKERS or bool(_NUMBER.match(cell))
-
-
 def _is_number(cell: str) -> bool:
     return cell not in MISSING_MARKERS and bool(_NUMBER.match(cell)) and not is_year(cell)
 
@@ -107,9 +103,6 @@ class HeaderRow:
     line: int
     kind: str
     cells: list[str]  # the row's cells, spans filled
-
-    def value_cells(self) -> list[str]:
-        return self.cells[1:]
 
     def shown(self) -> str:
         found = (
@@ -221,14 +214,17 @@ def _contradiction(row: HeaderRow, kinds: dict[str, int]) -> str:
     return f"{where}: cells of different kinds in one row ({row.shown()})"
 
 
-def _classify(path: Path, index: int, line: int, cells: list[str], monthly: bool, titled: bool) -> HeaderRow:
+def _classify(
+    path: Path, index: int, line: int, cells: list[str], monthly: bool, titles: set[str]
+) -> HeaderRow:
+    """The kind of one header row; `titles` are the codes of the variables the rows above named."""
     values = [cell for cell in cells[1:] if cell]
     row = HeaderRow(index, line, CORNER, cells)
     if cells and cells[0] and is_year(cells[0]):
         shifted = f"a year in the area column ({cells[0]!r}): is the header shifted?"
         raise SourceFileError(path, f"header row {line}: {shifted}")
     if not values:
-        if cells and cells[0] and _is_title(cells[0], titled, strong_only=True):
+        if cells and cells[0] and _is_title(cells[0], titles, strong_only=True):
             row.kind = TITLE  # a title alone in the first column (an XLSX title row without its merge)
         return row
     distinct = list(dict.fromkeys(values))
@@ -236,7 +232,7 @@ def _classify(path: Path, index: int, line: int, cells: list[str], monthly: bool
     for cell in distinct:
         kind = _cell_kind(cell, monthly)
         kinds[kind] = kinds.get(kind, 0) + 1
-    if len(distinct) == 1 and BREAKDOWN in kinds and _is_title(distinct[0], titled):
+    if len(distinct) == 1 and BREAKDOWN in kinds and _is_title(distinct[0], titles):
         row.kind = TITLE
         return row
     if VARIABLES in kinds and BREAKDOWN in kinds:
@@ -261,15 +257,25 @@ def _classify(path: Path, index: int, line: int, cells: list[str], monthly: bool
     return row
 
 
-def _is_title(text: str, titled: bool, strong_only: bool = False) -> bool:
+def _is_title(text: str, titles: set[str], strong_only: bool = False) -> bool:
     """Whether a lone text over a header row is the table's title rather than one breakdown label (or, in
-    the first column alone, the row dimension's name: only a title that says so counts there)."""
+    the first column alone, the row dimension's name: only a title that says so counts there).
+
+    Under a title, a lone text is a breakdown label unless it names the same variable again (the XLSX
+    exports repeat the title beside "Provinsi"): a single sub-indicator "Akses ... (layak)" is no title.
+    """
     plain = " ".join(re.sub(r"[^a-z]+", " ", text.lower()).split())
     if area_type_of(text) is not None or _KNOWN_BREAKDOWN.match(plain):
         return False
     if names_known_indicator(text) or _STRONG_TITLE.search(text):
-        return True
-    return not titled and not strong_only and len(text) > 3 and not text.strip().isdigit()
+        if not titles:
+            return True
+        try:
+            variable = variable_from_title(text)
+        except UnitContradiction:
+            return True  # a title, whose unit _variable refuses with the row
+        return variable is not None and variable.code in titles
+    return not titles and not strong_only and len(text) > 3 and not text.strip().isdigit()
 
 
 def _title_text(row: HeaderRow) -> str:
@@ -461,11 +467,15 @@ def table_from_grid(grid: Grid, path: Path) -> BpsTable:
         monthly = _monthly(raw)
         filled = _filled(raw, fill=not grid.spans_filled)
         rows: list[HeaderRow] = []
-        titled = variable is not None
+        titles = {variable.code} if variable is not None else set()
         for index, cells in zip(header, filled, strict=True):
-            row = _classify(path, index, grid.lines[index], cells, monthly, titled)
+            row = _classify(path, index, grid.lines[index], cells, monthly, titles)
             if row.kind == TITLE:
-                titled = True
+                try:
+                    named = variable_from_title(_title_text(row))
+                except UnitContradiction:
+                    named = None
+                titles.add(named.code if named is not None else "")
             rows.append(row)
         titles = [row for row in rows if row.kind == TITLE]
         title_rows += titles
