@@ -13,6 +13,7 @@ readers and the suite), and 0 to 100 when its unit is percent.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ingest.bps.observations import period_words
@@ -55,17 +56,24 @@ def implausible_value_reasons(observations: pd.DataFrame) -> pd.Series:
     """Per observation, why its value cannot be true (outside its indicator's range, or a percentage outside
     0 to 100), or <NA> when it can."""
     reasons = pd.Series(pd.NA, index=observations.index, dtype="string")
-    values = observations["value"]
-    present = values.notna()
-    for indicator, (low, high, unit) in PLAUSIBLE_RANGES.items():
-        outside = (observations["indicator"] == indicator) & present & ~values.between(low, high)
-        for index in observations.index[outside.fillna(False)]:
+    if observations.empty:
+        return reasons
+    values = observations["value"].to_numpy(dtype="float64", na_value=float("nan"))
+    indicators = observations["indicator"].to_numpy(dtype=object)
+    units = observations["unit"].to_numpy(dtype=object)
+    # Only the indicators the table holds (one, mostly): a file is screened as it is loaded.
+    for indicator in set(indicators):
+        low, high, unit = PLAUSIBLE_RANGES.get(indicator, (*GENERIC_PERCENT, PERCENT))
+        rows = indicators == indicator
+        if indicator not in PLAUSIBLE_RANGES:
+            rows &= units == PERCENT
+        outside = rows & ~((values >= low) & (values <= high)) & ~np.isnan(values)
+        for position in np.flatnonzero(outside):
+            index = observations.index[position]
+            cell = _cell(observations.loc[index])
             reasons[index] = (
-                f"{_cell(observations.loc[index])} is outside {_number(low)} to {_number(high)} {unit}"
+                f"{cell} is outside {_number(low)} to {_number(high)} {unit}"
+                if indicator in PLAUSIBLE_RANGES
+                else f"{cell} is a percentage outside 0 to 100"
             )
-    generic = ~observations["indicator"].isin(list(PLAUSIBLE_RANGES)) & (observations["unit"] == PERCENT)
-    low, high = GENERIC_PERCENT
-    outside = generic & present & ~values.between(low, high)
-    for index in observations.index[outside.fillna(False)]:
-        reasons[index] = f"{_cell(observations.loc[index])} is a percentage outside 0 to 100"
     return reasons
