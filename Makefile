@@ -115,8 +115,9 @@ bi-check: $(STAMP) $(BI_STAMP) $(BI_NODE)
 	exit $$status
 
 # The UI and the daemon, on the repo's Dagster instance (dagster_home/dagster.yaml: one refresh run at a time).
+# dbt on PATH: under `dagster dev`, dagster-dbt parses the project with the `dbt` it finds there.
 dagster-ui: $(STAMP)
-	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -w workspace.yaml
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf $(VENV) dbt/target dbt/logs warehouse/.build .cache/rat-fuzz

@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ingest.paths import BUNDLED_DATA_DIR
+from store.paths import BUNDLED_DATA_DIR
 
 
 def read_everything(files: list[Path]) -> tuple[dict[str, list[float]], dict[str, int], dict[str, int]]:

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project.dbt_parse_ahead import DBT_GLOBAL_FLAGS
-from dagster_project.settings import DBT_BUILD_ARGS
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from dagster_project.settings import DBT_BUILD_ARGS, dbt_args
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.bps_files import p0_table_with_2026
 
 REFRESH = [sys.executable, "-m", "dagster_project.cli", "refresh", "--log-level", "WARNING"]
@@ -167,12 +167,18 @@ def _one_expectation(build: Path) -> float:
 
 
 def _dbt_build(database: Path, target: Path) -> None:
-    env = {**os.environ, "NTT_DUCKDB_PATH": str(database)}
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
-        [str(dbt), *DBT_GLOBAL_FLAGS, *DBT_BUILD_ARGS, "--quiet", "--target-path", str(target)],
+        [
+            str(dbt),
+            *DBT_GLOBAL_FLAGS,
+            *DBT_BUILD_ARGS,
+            *dbt_args(database),
+            "--quiet",
+            "--target-path",
+            str(target),
+        ],
         cwd=REPO_ROOT / "dbt",
-        env=env,
         check=True,
         capture_output=True,
     )
@@ -182,8 +188,8 @@ def _duckdb_copy(build: Path, destination: Path) -> None:
     import duckdb
 
     connection = duckdb.connect()
-    connection.execute(f"attach '{build}' as source (read_only)")
-    connection.execute(f"attach '{destination}' as copy (storage_version 'v1.0.0')")
+    connection.execute("attach ? as source (read_only)", [str(build)])
+    connection.execute("attach ? as copy (storage_version 'v1.0.0')", [str(destination)])
     connection.execute("copy from database source to copy")
     connection.close()
 

@@ -13,8 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from ingest.paths import BUNDLED_DATA_DIR
 from ingest.rat.extract import extract_rat
+from store.paths import BUNDLED_DATA_DIR
 
 REPORT = BUNDLED_DATA_DIR / "rat" / "RAT_Penanggulangan_Kemiskinan_NTT_2023.pdf"
 

@@ -5,7 +5,7 @@ Run: .venv/bin/python -m bench.rat_ocr [--calibrate] [--skip-whole]
 The scans are made from the bundled report (tests/scans.py, cached in .cache/rat-scans/). Speeds are
 wall-clock pages per second of the OCR itself (rendering, deskew, rules, Tesseract), and CPU seconds per
 page (this process and the Tesseract processes), which do not depend on what else the machine runs.
-`--calibrate` prints what the thresholds in ingest/rat/ocr/ are set from: every pagu read, with its
+`--calibrate` prints what the OCR thresholds of ingest/rat/settings.py are set from: every pagu read, with its
 confidence and whether it is right, on scans from 100 to 300 dpi, and the mean word confidence and cell
 score of each.
 """
@@ -13,6 +13,7 @@ score of each.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import resource
 import time
@@ -21,7 +22,8 @@ from pathlib import Path
 import pdfplumber
 
 from ingest.rat.ocr import checks
-from ingest.rat.ocr.document import MIN_MEAN_CONFIDENCE, read_scan
+from ingest.rat.ocr.document import read_scan
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS
 from tests.rat_gold import gold_rows
 from tests.scans import (
     ALL_PAGES,
@@ -101,33 +103,33 @@ def scores() -> None:
 def calibrate() -> None:
     """Every pagu read, with its confidence, on scans of several resolutions: where the threshold goes."""
     expected = {int(r["row"]): r["pagu"] for r in gold_rows() if r["pagu"]}
-    saved = checks.PAGU_MIN_CONFIDENCE
-    checks.PAGU_MIN_CONFIDENCE = 101.0  # every pagu is reported with its confidence
-    try:
-        cases = [(f"{dpi} dpi", clean_scan(dpi)) for dpi in (300, 200, 150, 100)]
-        cases.append(("300 dpi skewed + noisy", skewed_noisy_scan()))
-        cases.append(("200 dpi skewed + noisy", skewed_noisy_scan(dpi=200)))
-        wrong_confidences: list[float] = []
-        right_confidences: list[float] = []
-        for name, scan in cases:
-            outcome = ocr_outcome(scan)
-            right, total = cell_score(outcome.rows)
-            confidence = outcome.document.ocr_confidence if outcome.document else None
-            kind = outcome.error.kind if outcome.error else "extracted"
-            print(f"{name}: cells {right}/{total}, mean word confidence {confidence}, {kind}")
-            for cell in getattr(outcome.error, "cells", []):
-                ok = cell.text == expected.get(cell.row)
-                well_formed = checks.is_amount(cell.text) and cell.why.startswith("below")
-                if well_formed and cell.confidence is not None:
-                    (right_confidences if ok else wrong_confidences).append(cell.confidence)
-                mark = "right" if ok else f"WRONG (gold {expected.get(cell.row)!r})"
-                shown = "-" if cell.confidence is None else f"{cell.confidence:.0f}"
-                print(f"    row {cell.row:>2} {cell.text!r:<22} {shown:>3} {cell.why:<40} {mark}")
-        print(f"well-formed, undisputed pagu: right ones' confidences {sorted(right_confidences)}")
-        print(f"well-formed, undisputed pagu: WRONG ones' confidences {sorted(wrong_confidences)}")
-        print(f"threshold in use: PAGU_MIN_CONFIDENCE = {saved}, MIN_MEAN_CONFIDENCE = {MIN_MEAN_CONFIDENCE}")
-    finally:
-        checks.PAGU_MIN_CONFIDENCE = saved
+    # Every pagu is reported with its confidence.
+    reporting_all = dataclasses.replace(DEFAULT_RAT_SETTINGS, pagu_min_confidence=101.0)
+    cases = [(f"{dpi} dpi", clean_scan(dpi)) for dpi in (300, 200, 150, 100)]
+    cases.append(("300 dpi skewed + noisy", skewed_noisy_scan()))
+    cases.append(("200 dpi skewed + noisy", skewed_noisy_scan(dpi=200)))
+    wrong_confidences: list[float] = []
+    right_confidences: list[float] = []
+    for name, scan in cases:
+        outcome = ocr_outcome(scan, settings=reporting_all)
+        right, total = cell_score(outcome.rows)
+        confidence = outcome.document.ocr_confidence if outcome.document else None
+        kind = outcome.error.kind if outcome.error else "extracted"
+        print(f"{name}: cells {right}/{total}, mean word confidence {confidence}, {kind}")
+        for cell in getattr(outcome.error, "cells", []):
+            ok = cell.text == expected.get(cell.row)
+            well_formed = checks.is_amount(cell.text) and cell.why.startswith("below")
+            if well_formed and cell.confidence is not None:
+                (right_confidences if ok else wrong_confidences).append(cell.confidence)
+            mark = "right" if ok else f"WRONG (gold {expected.get(cell.row)!r})"
+            shown = "-" if cell.confidence is None else f"{cell.confidence:.0f}"
+            print(f"    row {cell.row:>2} {cell.text!r:<22} {shown:>3} {cell.why:<40} {mark}")
+    print(f"well-formed, undisputed pagu: right ones' confidences {sorted(right_confidences)}")
+    print(f"well-formed, undisputed pagu: WRONG ones' confidences {sorted(wrong_confidences)}")
+    print(
+        f"thresholds in use: pagu_min_confidence = {DEFAULT_RAT_SETTINGS.pagu_min_confidence}, "
+        f"min_mean_confidence = {DEFAULT_RAT_SETTINGS.min_mean_confidence}"
+    )
 
 
 def bearings() -> None:

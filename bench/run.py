@@ -31,8 +31,8 @@ from bench.rat_extraction import REPORT, fuzz_figures, measure
 from bench.rat_ocr import ocr_speed
 from ingest.bps import read_bps_table
 from ingest.bps.formats import candidate_files
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from ingest.rat.tables import read_rat_plan
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.scans import clean_scan
 
 RESULTS = Path(__file__).parent / "results.json"

@@ -6,30 +6,45 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
+
+EX_USAGE = 64  # sysexits.h: a setting cannot be used
+EX_CANTCREAT = 73  # sysexits.h: a file of the warehouse's folders cannot be made (read-only, full, a link)
 EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the warehouse)
 
 
+def _settings(args: argparse.Namespace, **given: object) -> "Settings":
+    """The settings of this command: its flags over the environment over the defaults."""
+    from dagster_project.settings import Settings
+
+    return Settings.from_environment(warehouse_path=args.warehouse, **given)
+
+
 def _refresh(args: argparse.Namespace) -> int:
-    from dagster_project.refresh import run_refresh
-    from ingest.build_lock import RefreshBusyError
+    from dagster_project.refresh import refresh
+    from dagster_project.settings import SettingsError
+    from store.build_lock import RefreshBusyError
+    from store.errors import WarehouseFolderError
 
     def waiting(holder: object) -> None:
         who = holder.describe() if holder else "another refresh"
         print(f"waiting for {who} (up to {args.wait:g} s)", file=sys.stderr, flush=True)
 
     try:
-        outcome = run_refresh(
-            warehouse=args.warehouse,
-            log_level=args.log_level,
-            force=args.force,
-            rebuild=args.rebuild,
-            wait_seconds=args.wait,
-            on_wait=waiting,
-        )
+        settings = _settings(args, rebuild_raw=args.rebuild, lock_wait_seconds=args.wait)
+        outcome = refresh(settings, log_level=args.log_level, force=args.force, on_wait=waiting)
     except RefreshBusyError as busy:
         print(f"error: {busy}; try again later, or wait longer with --wait SECONDS", file=sys.stderr)
         return EX_TEMPFAIL
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EX_USAGE
+    except WarehouseFolderError as error:
+        print(f"error: cannot write the warehouse: {error}; nothing was done", file=sys.stderr)
+        return EX_CANTCREAT
     print(outcome.report(), file=sys.stdout if outcome.success else sys.stderr)
     return 0 if outcome.success else 1
 
@@ -50,29 +65,42 @@ class _PageProgress:
 
 
 def _extract_rat(args: argparse.Namespace) -> int:
+    from ingest.rat.debug_pages import write_debug_pages
     from ingest.rat.errors import RatDocumentError
-    from ingest.rat.extract import extract_rat, write_rows_csv
+    from ingest.rat.extract import read_rat, write_rows_csv
+    from ingest.rat.settings import DEFAULT_RAT_SETTINGS
 
     try:
-        document = extract_rat(args.pdf, progress=_PageProgress(args.pdf.name))
-    except RatDocumentError as error:
+        if args.out is None and args.debug_pages is None:
+            raise ValueError("say where to write: --out CSV, --debug-pages DIR, or both")
+        settings = DEFAULT_RAT_SETTINGS.replaced(args.set)
+        extraction = read_rat(args.pdf, progress=_PageProgress(args.pdf.name), settings=settings)
+    except (ValueError, RatDocumentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    write_rows_csv(document, args.out)
+    if args.debug_pages is not None:
+        drawn = write_debug_pages(extraction, args.debug_pages, settings=settings)
+        print(f"{len(drawn)} pages drawn as the extractor saw them -> {args.debug_pages}", file=sys.stderr)
+    document = extraction.document
+    if document is not None and document.report is not None:
+        print(f"parsing report: {document.report.line()}", file=sys.stderr)
+    if extraction.error is not None:
+        print(f"error: {extraction.error}", file=sys.stderr)
+        return 2
+    if args.out is not None:
+        write_rows_csv(document, args.out)
     budget_lines = len({row.budget_line for row in document.rows if row.budget_line is not None})
     print(
         f"{len(document.rows)} rows, {budget_lines} budget lines, total pagu Rp {document.budget_total:,} "
-        f"(RAT {document.year}, matrix on pages {document.matrix_pages[0]}-{document.matrix_pages[-1]}) "
-        f"-> {args.out}",
+        f"(RAT {document.year}, matrix on pages {document.matrix_pages[0]}-{document.matrix_pages[-1]})"
+        + (f" -> {args.out}" if args.out is not None else ""),
         file=sys.stderr,
     )
     return 0
 
 
 def _warehouse(args: argparse.Namespace) -> Path:
-    from dagster_project.settings import resolved_settings
-
-    return Path(str(resolved_settings(warehouse_path=args.warehouse)["warehouse_path"]))
+    return _settings(args).warehouse_path
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -102,7 +130,7 @@ def _status(args: argparse.Namespace) -> int:
 def _docs(args: argparse.Namespace) -> int:
     from dagster_project.docs import generate_docs
 
-    for path in generate_docs(_warehouse(args)):
+    for path in generate_docs(_settings(args)):
         print(f"wrote {path}")
     return 0
 
@@ -165,7 +193,20 @@ def parser() -> argparse.ArgumentParser:
         "extract-rat", help="extract the matrix of a RAT PDF into a CSV, one line per logical row"
     )
     extract.add_argument("pdf", type=Path, help="the RAT report (PDF)")
-    extract.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    extract.add_argument("--out", type=Path, help="CSV file to write")
+    extract.add_argument(
+        "--debug-pages",
+        type=Path,
+        metavar="DIR",
+        help="draw each page with a table as the extractor saw it (tables, columns, rows) into DIR as PNG",
+    )
+    extract.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change one of the extractor's tolerances (ingest/rat/settings.py), e.g. column_tolerance=4",
+    )
     extract.set_defaults(handler=_extract_rat)
 
     warehouse_help = "published DuckDB file (default: $NTT_WAREHOUSE or warehouse/ntt_poverty.duckdb)"

@@ -12,20 +12,21 @@ build file (every night after the first) parses just what changed, in a second, 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.settings import DBT_DUCKDB_PATH_ENV, DBT_PARSE_STATE
-from ingest.paths import REPO_ROOT
+from store.paths import REPO_ROOT
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 # The dbt installed beside this interpreter: `.venv/bin` is often not on PATH (console scripts, CI).
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 # dbt's own log file at warning level: at debug it writes every query's SQL, half a second per build.
 DBT_GLOBAL_FLAGS = ("--log-level-file", "warn")
+DBT_PARSE_STATE = "partial_parse.msgpack"  # kept in a warehouse's dbt target folder between runs
 # Beside the parse state: the build file it was made for (a copied or moved warehouse carries another's).
 PARSED_FOR = "parsed_for.txt"
 
@@ -51,11 +52,6 @@ def fresh_dbt_target(build_path: Path) -> Path:
     return target
 
 
-def dbt_environment(build_path: Path) -> dict[str, str]:
-    """The environment dbt runs in for this warehouse: its profile reads the build file's path from it."""
-    return {**os.environ, DBT_DUCKDB_PATH_ENV: str(build_path)}
-
-
 def has_parse_state(build_path: Path) -> bool:
     """Whether the warehouse's dbt folder holds a parse made for this build file."""
     target = dbt_target_for(build_path)
@@ -72,18 +68,18 @@ def record_parse_state(build_path: Path) -> None:
     (dbt_target_for(build_path) / PARSED_FOR).write_text(str(build_path), encoding="utf-8")
 
 
-def start_dbt_parse(build_path: Path) -> subprocess.Popen | None:
-    """`dbt parse` for the warehouse of `build_path`, running in the background. None when the warehouse has
-    a parse state of its own already, or when dbt cannot start (the dbt step then fails with dbt's message).
-    """
+def start_dbt_parse(build_path: Path, dbt_args: Sequence[str]) -> subprocess.Popen | None:
+    """`dbt parse` for the warehouse of `build_path`, running in the background, given the arguments its
+    build will be given (settings.dbt_args: a parse for other variables is not reused). None when the
+    warehouse has a parse state of its own already, or when dbt cannot start (the dbt step then fails with
+    dbt's message)."""
     if has_parse_state(build_path):
         return None
     target = fresh_dbt_target(build_path)
     try:
         parse = subprocess.Popen(
-            [DBT_EXECUTABLE, *DBT_GLOBAL_FLAGS, "parse", "--quiet", "--target-path", str(target)],
+            [DBT_EXECUTABLE, *DBT_GLOBAL_FLAGS, "parse", "--quiet", *dbt_args, "--target-path", str(target)],
             cwd=DBT_PROJECT_DIR,
-            env=dbt_environment(build_path),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -109,3 +105,18 @@ def stop_dbt_parse(parse: subprocess.Popen | None) -> None:
     if parse is not None and parse.poll() is None:
         parse.terminate()
         parse.wait()
+
+
+@dataclass
+class ParseAhead:
+    """A run's parse started ahead (the `dbt_parse_ahead` resource): the dbt step waits for it, and the run
+    stops it at its end if no step did."""
+
+    process: subprocess.Popen | None
+
+    def finish(self) -> None:
+        finish_dbt_parse(self.process)
+        self.process = None
+
+    def stop(self) -> None:
+        stop_dbt_parse(self.process)

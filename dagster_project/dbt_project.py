@@ -1,4 +1,11 @@
-"""The dbt project as Dagster sees it, with its manifest kept current."""
+"""The dbt project as Dagster sees it, its manifest, and the dbt CLI resource.
+
+The manifest defines the dbt assets, so it must exist before they load. Under `dagster dev`,
+`dbt_project.prepare_if_dev()` parses the project as the code loads (dagster-dbt's own preparation); a
+refresh from the CLI, the tests and `ntt-warehouse docs` call `prepare_manifest()` first, which parses only
+when the manifest is missing or older than the project's files. A deployment without `dagster dev` prepares
+it once with `dagster-dbt project prepare-and-package --file dagster_project/dbt_project.py`.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +18,30 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from dagster_project.dbt_parse_ahead import DBT_EXECUTABLE, DBT_GLOBAL_FLAGS, DBT_PROJECT_DIR
-from ingest.build_lock import refresh_lock
+from dagster_project.settings import Settings, dbt_args
+from store.build_lock import refresh_lock
 
 _DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+# Parsing never opens the DuckDB file; the profile still needs one, and the default warehouse's is the one
+# `make run` builds.
+_PARSE_ARGS = ["parse", "--quiet", *dbt_args(Settings().build_path)]
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, prepare_project_cli_args=_PARSE_ARGS
+)
+dbt_project.prepare_if_dev()
+
+# Pinned: the two methods below override private methods of dagster-dbt 0.29.27's DbtCliResource, for speed.
+# tests/test_dbt_project.py fails when either moves or dagster-dbt changes version; check them then.
+PINNED_DAGSTER_DBT = "0.29.27"
 
 
 class InstalledDbtCliResource(DbtCliResource):
-    """The dbt CLI of this environment, whose version is the installed dbt-core's.
+    """The dbt CLI of this environment, without the two dbt start-ups dagster-dbt adds to every command.
 
-    dagster-dbt otherwise learns the version by running `dbt --version` before every command: a second
-    Python start-up of dbt, seconds per refresh.
+    dagster-dbt runs `dbt --version` to learn the version (2 s on this machine): the installed dbt-core's is
+    it. It also opens a dbt adapter in this process (1.5 s, and a DuckDB handle on the build file) only to
+    fetch row counts or column metadata, which no asset asks for.
     """
 
     @cached_property
@@ -30,8 +49,6 @@ class InstalledDbtCliResource(DbtCliResource):
         return Version(installed_version("dbt-core"))
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
-        # dagster-dbt opens a dbt adapter in this process only to fetch row counts or column metadata,
-        # which no asset asks for: a second dbt start-up per refresh, and a DuckDB handle on the build file.
         return None
 
 
@@ -52,9 +69,14 @@ def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
     return not manifest.exists() or manifest.stat().st_mtime < _newest_input_mtime(Path(project.project_dir))
 
 
-# The manifest defines the dbt assets, so it must exist before they load; parse only when the project changed.
-# Processes that start together (pytest workers, the UI and a CLI refresh) take turns: two parses writing one
-# manifest.json at once leave it unreadable, and the one that waits finds it current.
-with refresh_lock(dbt_project.manifest_path.parent, wait_seconds=600, command="dbt parse"):
-    if manifest_is_stale():
-        dbt_cli_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+def prepare_manifest(project: DbtProject = dbt_project) -> None:
+    """Parse the project into its manifest when it is missing or older than the project's files.
+
+    Processes that start together (pytest workers, the UI and a CLI refresh) take turns: two parses writing
+    one manifest.json at once leave it unreadable, and the one that waits finds it current.
+    """
+    if not manifest_is_stale(project):
+        return
+    with refresh_lock(project.manifest_path.parent, wait_seconds=600, command="dbt parse"):
+        if manifest_is_stale(project):
+            dbt_cli_resource().cli(_PARSE_ARGS, target_path=project.target_path).wait()

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from dagster_project.resources import POOL, WarehouseResource
 from expectations.runner import SuiteSpec, validate_dataframe
@@ -28,11 +29,16 @@ def gx_blocking_check(
         pool=POOL,
         description=f"Great Expectations suites {', '.join(s.name for s in specs())} on {table}",
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        frame = warehouse.read_table(table)
+    def _check(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: WarehouseResource,
+        duckdb: dg.ResourceParam[DuckDBResource],
+    ) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as connection:
+            frame = connection.execute(f"select * from {table}").df()
+        docs_dir = warehouse.settings.docs_dir
         results = [
-            validate_dataframe(frame, spec, docs_dir=warehouse.docs_dir, run=context.run.run_id)
-            for spec in specs()
+            validate_dataframe(frame, spec, docs_dir=docs_dir, run=context.run.run_id) for spec in specs()
         ]
         failures = [failure for result in results for failure in result.failures]
         return dg.AssetCheckResult(
@@ -45,7 +51,7 @@ def gx_blocking_check(
                 "expectations_failed": len(failures),
                 "unexpected_rows": sum(f.unexpected_count for f in failures),
                 "failures": dg.MetadataValue.md("\n".join(f"- {f.message()}" for f in failures) or "none"),
-                "data_docs": dg.MetadataValue.path(str(warehouse.docs_dir / "index.html")),
+                "data_docs": dg.MetadataValue.path(str(docs_dir / "index.html")),
             },
         )
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.publish_state import build_path_for
+from store.publish_state import build_path_for
 
 STATUS_RUNS_SQL = """
     select
@@ -111,15 +111,22 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
             lines += [f"  {file} row {number}: {reason}" for file, number, reason in held]
         lines += _generic_indicator_lines(connection, tables)
         if "main.dim_document" in tables:
+            # The parsing report: a warehouse built before it was kept has no such column.
+            has_report = connection.execute(
+                "select count(*) from information_schema.columns where table_schema = 'main'"
+                " and table_name = 'dim_document' and column_name = 'parsing_report'"
+            ).fetchall()[0][0]
+            report = "parsing_report" if has_report else "null"
             documents = connection.execute(
-                "select year, issuer_name, is_current, source_file, superseded_reason from main.dim_document"
-                " order by year, issuer_bps_code, version_rank"
+                "select year, issuer_name, is_current, source_file, superseded_reason, "
+                f"{report} from main.dim_document order by year, issuer_bps_code, version_rank"
             ).fetchall()
             lines += ["", "RAT plans:"]
             lines += [
                 f"  {year} {issuer or '?'}: {file}"
                 + (" (current)" if current else f" (superseded: {reason})")
-                for year, issuer, current, file, reason in documents
+                + (f"\n    {parsed}" if parsed else "")
+                for year, issuer, current, file, reason, parsed in documents
             ]
     return "\n".join(lines)
 

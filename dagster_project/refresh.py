@@ -1,23 +1,23 @@
 """`ntt-warehouse refresh`: one refresh at a time, the job run in-process, its outcome judged strictly.
 
 Success means: every asset of the job was materialized, no step failed and every blocking check passed
-(dagster_project.run_outcome reads that from the run's event log). Settings come from the environment and
-the command line and reach the run as run config.
+(dagster_project.run_outcome reads that from the run's event log). The settings (dagster_project.settings)
+come from the environment and the command line, and reach the run as its resources, made from them: the run
+config holds nothing but the log level.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster_project.settings import refresh_inputs, resolved_settings
-from ingest.build_lock import LockHolder, refresh_lock
-from ingest.fingerprint import fingerprint
-from ingest.publish_state import build_path_for, unchanged_since_last_publish
+from dagster_project.settings import Settings, refresh_inputs
+from store.build_lock import LockHolder, refresh_lock
+from store.fingerprint import fingerprint
+from store.publish_state import unchanged_since_last_publish
 
 if TYPE_CHECKING:  # Dagster loads only when there is work to do: a no-change refresh stops before
     import dagster as dg
@@ -106,17 +106,16 @@ def outcome_of(run: RunOutcome, planned: set[str], warehouse: Path, seconds: flo
     )
 
 
-def _unchanged(settings: dict[str, object], started: float) -> RefreshOutcome | None:
+def _unchanged(settings: Settings, started: float) -> RefreshOutcome | None:
     """A finished outcome when nothing the refresh reads changed since the last publish, else None."""
-    if str(settings.get("bps_api_key") or "").strip():
+    if settings.fetch_webapi:
         return None  # the WebAPI may have new figures; only fetching tells
-    published = Path(str(settings["warehouse_path"]))
-    inputs = refresh_inputs(Path(str(settings["data_dir"])), Path(str(settings["landing_dir"])))
-    state = unchanged_since_last_publish(published, fingerprint(inputs)[0])
+    inputs = refresh_inputs(settings.data_dir, settings.landing_dir)
+    state = unchanged_since_last_publish(settings.warehouse_path, fingerprint(inputs)[0])
     if state is None:
         return None
     return RefreshOutcome(
-        warehouse=published,
+        warehouse=settings.warehouse_path,
         seconds=time.monotonic() - started,
         nothing_changed_since=state["published_at"],
     )
@@ -137,39 +136,69 @@ def run_refresh(
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
     on_wait: Callable[[LockHolder | None], None] = lambda holder: None,
 ) -> RefreshOutcome:
+    """`refresh` with these settings; the paths not given come from the environment (NTT_WAREHOUSE,
+    LANDING_DIR, NTT_DATA_DIR) or the defaults."""
+    settings = Settings.from_environment(
+        warehouse_path=warehouse,
+        landing_dir=landing_dir,
+        data_dir=data_dir,
+        rebuild_raw=rebuild,
+        lock_wait_seconds=wait_seconds,
+    )
+    return refresh(settings, log_level=log_level, force=force, on_wait=on_wait)
+
+
+def refresh(
+    settings: Settings,
+    log_level: str = "INFO",
+    force: bool = False,
+    on_wait: Callable[[LockHolder | None], None] = lambda holder: None,
+) -> RefreshOutcome:
     """Build every asset into the build file, gate it, and publish it if everything passed.
 
-    Paths not given come from the environment (NTT_WAREHOUSE, LANDING_DIR, NTT_DATA_DIR) or the defaults.
-    Waits up to `wait_seconds` for another refresh of the same warehouse (RefreshBusyError after that).
-    When nothing the refresh reads has changed since the last publish, it says so and stops (unless forced).
+    Waits up to `settings.lock_wait_seconds` for another refresh of the same warehouse (RefreshBusyError
+    after that). When nothing the refresh reads has changed since the last publish, it says so and stops
+    (unless forced, or rebuilding).
     """
-    settings = resolved_settings(warehouse_path=warehouse, landing_dir=landing_dir, data_dir=data_dir)
-    published = Path(str(settings["warehouse_path"]))
-    build = build_path_for(published)
     started = time.monotonic()
-    with refresh_lock(build.parent, wait_seconds, on_wait=on_wait, command="ntt-warehouse refresh"):
-        if not (force or rebuild) and (unchanged := _unchanged(settings, started)):
+    lock_folder = settings.build_path.parent
+    with refresh_lock(
+        lock_folder, settings.lock_wait_seconds, on_wait=on_wait, command="ntt-warehouse refresh"
+    ):
+        if not (force or settings.rebuild_raw) and (unchanged := _unchanged(settings, started)):
             return unchanged
-        import dagster as dg
+        return _run_job(settings, log_level, started)
 
-        from dagster_project.definitions import defs
-        from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
-        from dagster_project.run_outcome import read_run
-        from ingest.duckdb_warehouse import append_rows
 
-        job = defs().resolve_job_def(REFRESH_JOB)
-        run_config = {
-            "loggers": {"console": {"config": {"log_level": log_level}}},
-            "resources": {"warehouse": {"config": {**settings, "rebuild_raw": rebuild}}},
-        }
-        instance = (
-            dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutcome:
+    """The refresh job, in this process, with the resources made from `settings`."""
+    import dagster as dg
+
+    from dagster_project.dbt_project import prepare_manifest
+
+    prepare_manifest()  # the dbt assets load from it
+    from dagster_project.definitions import defs
+    from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
+    from dagster_project.resources import run_resources
+    from dagster_project.run_outcome import read_run
+    from store.duckdb_warehouse import append_rows, connect
+
+    job = defs().resolve_job_def(REFRESH_JOB)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    instance = (
+        dg.DagsterInstance.from_config(str(settings.dagster_home))
+        if settings.dagster_home
+        else dg.DagsterInstance.ephemeral()
+    )
+    with instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config, resources=run_resources(settings)
         )
-        with instance:
-            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
-            run = read_run(instance, result.run_id)
-            outcome = outcome_of(run, _planned_assets(job), published, time.monotonic() - started)
-            if not outcome.success and build.exists():
-                # A failed run never reaches the publish step, which writes load_log: record it here.
-                append_rows(build, LOAD_LOG_TABLE, load_log_rows(run, {}))
-            return outcome
+        run = read_run(instance, result.run_id)
+        planned = _planned_assets(job)
+        outcome = outcome_of(run, planned, settings.warehouse_path, time.monotonic() - started)
+        if not outcome.success and settings.build_path.exists():
+            # A failed run never reaches the publish step, which writes load_log: record it here.
+            with connect(settings.build_path) as connection:
+                append_rows(connection, LOAD_LOG_TABLE, load_log_rows(run, {}))
+        return outcome

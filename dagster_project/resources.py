@@ -1,54 +1,57 @@
-"""The warehouse resource: where everything is, the build file every asset writes, one refresh at a time."""
+"""The resources of a refresh, each with one job.
+
+- `warehouse`: the settings (dagster_project.settings) as Dagster sees them: fields the launchpad shows,
+  bound to their environment variables, and `settings`, the same typed object the CLI builds.
+- `duckdb`: dagster-duckdb's `DuckDBResource` on the warehouse's build file, the one file every step writes.
+- `refresh_lock`: the warehouse's refresh lock (store.build_lock), held from the run's start to its end.
+- `dbt_parse_ahead`: the `dbt parse` started as the run starts (dagster_project.dbt_parse_ahead), for the
+  dbt step to wait for.
+
+The last three follow the run's `warehouse` (launchpad config included): they are made from it at run start,
+and only for runs whose steps need them. The `dbt` resource is in dagster_project.dbt_project.
+"""
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
-import duckdb
-import pandas as pd
 from dagster_duckdb import DuckDBResource
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
-from dagster_project.dbt_parse_ahead import finish_dbt_parse, start_dbt_parse, stop_dbt_parse
-from dagster_project.settings import DEFAULTS, refresh_inputs
-from ingest import duckdb_warehouse
-from ingest.bps.webapi import API_BASE, DEFAULT_VARIABLES
-from ingest.build_lock import refresh_lock
-from ingest.fingerprint import file_sha256, fingerprint
-from ingest.publish_state import build_path_for, last_publish_state
+from dagster_project.dbt_parse_ahead import ParseAhead, start_dbt_parse
+from dagster_project.settings import API_KEY_ENV, ENV_VARS, Settings
+from ingest.bps.webapi import DEFAULT_VARIABLES
+from store.build_lock import LockHolder
+from store.build_lock import refresh_lock as warehouse_lock
 
 # Every step of the refresh writes the one build file: the job's steps share this concurrency pool, which the
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.
 POOL = "ntt_warehouse"
-DBT_STEP = "ntt_dbt_models"  # the dbt asset's step: a run that includes it starts dbt's parse at once
+_DEFAULTS = Settings()
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse and its inputs. Assets write the build file; `publish` replaces the published file.
-
-    Every run holds the warehouse's refresh lock from start to end: a second run (the schedule and the
-    landing sensor, or a person's CLI refresh) waits for the first instead of failing on DuckDB's lock.
-    """
+    """Where the warehouse and its inputs are, and how a refresh runs (see dagster_project.settings)."""
 
     warehouse_path: str = Field(
-        default=str(DEFAULTS["warehouse_path"]), description="The published DuckDB file (NTT_WAREHOUSE)."
+        default=str(_DEFAULTS.warehouse_path), description="The published DuckDB file (NTT_WAREHOUSE)."
     )
     data_dir: str = Field(
-        default=str(DEFAULTS["data_dir"]),
-        description="The bundled data, read on every refresh (NTT_DATA_DIR).",
+        default=str(_DEFAULTS.data_dir), description="The bundled data, read on every refresh (NTT_DATA_DIR)."
     )
     landing_dir: str = Field(
-        default=str(DEFAULTS["landing_dir"]),
+        default=str(_DEFAULTS.landing_dir),
         description="Where users drop new RAT PDFs and BPS downloads (LANDING_DIR).",
     )
     bps_api_key: str = Field(
-        default="", description="BPS WebAPI key (BPS_API_KEY); empty: saved responses are replayed."
+        default="",
+        description="BPS WebAPI key, bound only as dg.EnvVar('BPS_API_KEY') so no run record holds it; "
+        "empty: the saved responses are replayed.",
     )
-    bps_api_base: str = Field(default=API_BASE, description="WebAPI address (BPS_API_BASE).")
+    bps_api_base: str = Field(default="", description="WebAPI address (BPS_API_BASE); empty: BPS's own.")
     bps_webapi_variables: list[str] = Field(
         default=list(DEFAULT_VARIABLES),
         description=(
@@ -56,112 +59,99 @@ class WarehouseResource(dg.ConfigurableResource):
             "national, 5300 NTT); by default the kab/kota poverty variables. Add IPM or Gini by their id."
         ),
     )
+    dbt_threads: int = Field(default=_DEFAULTS.dbt_threads, description="dbt's threads (NTT_DBT_THREADS).")
     rebuild_raw: bool = Field(
         default=False, description="Read every source file again instead of reusing what was read before."
     )
     lock_wait_seconds: float = Field(
-        default=1800, description="How long a run waits for another refresh of the same warehouse."
+        default=_DEFAULTS.lock_wait_seconds,
+        description="How long a run waits for another refresh of the same warehouse.",
     )
-    _held: ExitStack | None = PrivateAttr(default=None)
-    _dbt_parse: subprocess.Popen | None = PrivateAttr(default=None)
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if context.dagster_run is None:
-            return  # a sensor or a schedule looking at the settings, not a run writing the warehouse
-
-        def waiting(holder: object) -> None:
-            who = holder.describe() if holder else "another refresh"
-            context.log.info(f"waiting for {who}")
-
-        self._held = ExitStack()
-        self._held.enter_context(
-            refresh_lock(
-                self.build_path.parent, self.lock_wait_seconds, on_wait=waiting, command="dagster run"
-            )
-        )
-        steps = context.dagster_run.step_keys_to_execute
-        if steps is None or DBT_STEP in steps:
-            self._dbt_parse = start_dbt_parse(self.build_path)
-
-    def finish_dbt_parse(self) -> None:
-        """Wait for the dbt parse this run started (see dagster_project.dbt_parse_ahead)."""
-        finish_dbt_parse(self._dbt_parse)
-        self._dbt_parse = None
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        stop_dbt_parse(self._dbt_parse)
-        if self._held is not None:
-            self._held.close()
+    @classmethod
+    def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> WarehouseResource:
+        """The resource for `settings`: a value that is its environment variable's is bound as `dg.EnvVar`
+        (the launchpad names the variable), and the WebAPI key only ever so."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {
+            "warehouse_path": str(settings.warehouse_path),
+            "data_dir": str(settings.data_dir),
+            "landing_dir": str(settings.landing_dir),
+            "bps_api_base": settings.bps_api_base or "",
+            "dbt_threads": settings.dbt_threads,
+            "rebuild_raw": settings.rebuild_raw,
+            "lock_wait_seconds": settings.lock_wait_seconds,
+        }
+        from_environment = Settings.from_environment(environ)
+        for name, variable in ENV_VARS.items():
+            if environ.get(variable) and getattr(settings, name) == getattr(from_environment, name):
+                values[name] = dg.EnvVar.int(variable) if name == "dbt_threads" else dg.EnvVar(variable)
+        if environ.get(API_KEY_ENV, "").strip():
+            values["bps_api_key"] = dg.EnvVar(API_KEY_ENV)
+        return cls(**values)
 
     @property
-    def published_path(self) -> Path:
-        return Path(self.warehouse_path).resolve()
-
-    @property
-    def build_path(self) -> Path:
-        return build_path_for(self.published_path)
-
-    @property
-    def data_folder(self) -> Path:
-        return Path(self.data_dir).resolve()
-
-    @property
-    def landing_folder(self) -> Path:
-        return Path(self.landing_dir).resolve()
-
-    @property
-    def docs_dir(self) -> Path:
-        """Great Expectations Data Docs of the latest validations, beside the published file."""
-        return self.published_path.parent / "data_docs"
-
-    @property
-    def quarantine_dir(self) -> Path:
-        """Copies of the files a refresh set aside, each with a note saying why."""
-        return self.published_path.parent / "quarantine"
-
-    @property
-    def parquet_dir(self) -> Path:
-        return self.published_path.parent / "parquet"
-
-    def input_fingerprint(self) -> tuple[str, int]:
-        """(digest, files) of everything the refresh reads; equal digests build equal warehouses."""
-        return fingerprint(refresh_inputs(self.data_folder, self.landing_folder))
-
-    @contextmanager
-    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to the build file (DuckDB allows one writer: this run)."""
-        self.build_path.parent.mkdir(parents=True, exist_ok=True)
-        with DuckDBResource(database=str(self.build_path)).get_connection() as connection:
-            yield connection
-
-    def read_table(self, qualified_name: str) -> pd.DataFrame:
-        with self.connection() as connection:
-            return connection.execute(f"select * from {qualified_name}").df()
-
-    def row_counts(self) -> dict[str, int]:
-        return duckdb_warehouse.relation_row_counts(
-            self.build_path, ("raw", "staging", "intermediate", "main", "provenance")
+    def settings(self) -> Settings:
+        return Settings(
+            warehouse_path=Path(self.warehouse_path),
+            data_dir=Path(self.data_dir),
+            landing_dir=Path(self.landing_dir),
+            bps_api_base=self.bps_api_base or None,
+            dbt_threads=self.dbt_threads,
+            fetch_webapi=bool(self.bps_api_key.strip()),
+            rebuild_raw=self.rebuild_raw,
+            lock_wait_seconds=self.lock_wait_seconds,
         )
 
-    def content_digest(self) -> str:
-        return duckdb_warehouse.content_digest(self.build_path)
 
-    def published_content_digest(self) -> str | None:
-        """The content digest of the file readers have now, if it is still the one the last publish wrote."""
-        state = last_publish_state(self.published_path)
-        if state is None or not self.published_path.exists():
-            return None
-        if file_sha256(self.published_path) != state.get("published_sha256"):
-            return None
-        return state.get("content_digest")
+@dg.resource(
+    required_resource_keys={"warehouse"},
+    description="The warehouse's refresh lock, held for the whole run: a second run waits for the first.",
+)
+def refresh_lock(context: dg.InitResourceContext) -> Iterator[None]:
+    if context.run is None:  # a sensor or a schedule looking at the settings, not a run writing the warehouse
+        yield None
+        return
 
-    @property
-    def exports_dir(self) -> Path:
-        """The dated Excel workbooks of the published file, one per day (written with the report)."""
-        return self.published_path.parent / "exports"
+    def waiting(holder: LockHolder | None) -> None:
+        context.log.info(f"waiting for {holder.describe() if holder else 'another refresh'}")
 
-    def publish(self) -> Path:
-        """Replace the published file with the build, then refresh the Parquet exports beside it."""
-        path = duckdb_warehouse.publish(self.build_path, self.published_path)
-        duckdb_warehouse.export_parquet(self.published_path, self.parquet_dir)
-        return path
+    settings: Settings = context.resources.warehouse.settings
+    with warehouse_lock(
+        settings.build_path.parent, settings.lock_wait_seconds, on_wait=waiting, command="dagster run"
+    ):
+        yield None
+
+
+@dg.resource(
+    required_resource_keys={"warehouse", "refresh_lock"},
+    description="Connections to the warehouse's build file (DuckDB allows one writer: this run).",
+)
+def build_file(context: dg.InitResourceContext) -> DuckDBResource:
+    path = context.resources.warehouse.settings.build_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return DuckDBResource(database=str(path))
+
+
+@dg.resource(
+    required_resource_keys={"warehouse", "refresh_lock"},
+    description="dbt parses the warehouse's project as the run starts, while the sources load.",
+)
+def dbt_parse_ahead(context: dg.InitResourceContext) -> Iterator[ParseAhead]:
+    settings: Settings = context.resources.warehouse.settings
+    parse = ParseAhead(start_dbt_parse(settings.build_path, settings.dbt_args()))
+    try:
+        yield parse
+    finally:
+        parse.stop()
+
+
+def run_resources(settings: Settings) -> dict[str, object]:
+    """The resources of a run with `settings`: the definitions' (from the environment) and the CLI's (its
+    flags too) are made here alike."""
+    return {
+        "warehouse": WarehouseResource.from_settings(settings),
+        "duckdb": build_file,
+        "refresh_lock": refresh_lock,
+        "dbt_parse_ahead": dbt_parse_ahead,
+    }

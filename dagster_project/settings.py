@@ -1,64 +1,155 @@
-"""The pipeline's settings: one set of values, from the environment or the command line, one way in.
+"""The pipeline's settings: one typed object (`Settings`), built once per run, handed to the resources.
 
-The definitions bind the `warehouse` resource with `dg.EnvVar` for every variable that is set (so the
-launchpad shows where each value comes from, see defs/resources.py); the CLI resolves the same variables
-(plus its flags) here and passes them as run config. Nothing writes `os.environ` to configure a run.
+Where a value comes from, the first that has one:
+
+1. this run: a flag of `ntt-warehouse refresh` (`--warehouse`, `--rebuild`, `--wait`), or the launchpad's
+   config of the `warehouse` resource in the Dagster UI;
+2. its environment variable (`ENV_VARS`, the README's Configuration table: the only place variables are
+   read);
+3. the default.
+
+The CLI builds the object with `Settings.from_environment(**flags)` and runs the job with the resources made
+from it; the definitions (defs/resources.py) bind the `warehouse` resource with `dg.EnvVar` for every
+variable that is set, so the launchpad shows where each value comes from, and the resource gives the same
+object back (`WarehouseResource.settings`). Nothing writes `os.environ`. dbt gets the build file as
+`--vars` (`dbt_args`): dbt/profiles.yml has no default path, so dbt run by hand without it stops instead
+of writing the published file.
+
+The WebAPI key is not a field here: it stays in the environment and reaches the run only through the
+`warehouse` resource's `dg.EnvVar("BPS_API_KEY")`, so no run config, run record or launchpad shows it.
 
 Plain Python on purpose: a refresh with nothing to do reads its settings and stops before Dagster loads.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
-from ingest.publish_state import DEFAULT_WAREHOUSE_PATH
+from store.imports import package_closure
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from store.publish_state import DEFAULT_WAREHOUSE_PATH, build_path_for
 
-WAREHOUSE_ENV = "NTT_WAREHOUSE"
-DATA_DIR_ENV = "NTT_DATA_DIR"
-LANDING_DIR_ENV = "LANDING_DIR"
-API_KEY_ENV = "BPS_API_KEY"
-API_BASE_ENV = "BPS_API_BASE"
+# Settings field -> the environment variable it is read from.
+ENV_VARS = {
+    "warehouse_path": "NTT_WAREHOUSE",
+    "data_dir": "NTT_DATA_DIR",
+    "landing_dir": "LANDING_DIR",
+    "bps_api_base": "BPS_API_BASE",
+    "dbt_threads": "NTT_DBT_THREADS",
+}
+API_KEY_ENV = "BPS_API_KEY"  # set: the WebAPI is fetched; the key itself never leaves the environment
+DAGSTER_HOME_ENV = "DAGSTER_HOME"  # Dagster's own: runs are recorded in a persistent instance there
 # The refresh's dbt command. Unit tests check the models' SQL, not the night's data: they run in `make test`
 # (as dbt recommends, in development and CI), not in every refresh.
 DBT_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
-DBT_DUCKDB_PATH_ENV = "NTT_DUCKDB_PATH"  # read by dbt/profiles.yml; the dbt asset points it at the build file
-DBT_PARSE_STATE = "partial_parse.msgpack"  # kept in a warehouse's dbt target folder between runs
-
-DEFAULTS: dict[str, str] = {
-    "warehouse_path": str(DEFAULT_WAREHOUSE_PATH),
-    "data_dir": str(BUNDLED_DATA_DIR),
-    "landing_dir": str(BUNDLED_DATA_DIR / "landing"),
-    "bps_api_key": "",
-}
-ENV_VARS = {
-    "warehouse_path": WAREHOUSE_ENV,
-    "data_dir": DATA_DIR_ENV,
-    "landing_dir": LANDING_DIR_ENV,
-    "bps_api_key": API_KEY_ENV,
-    "bps_api_base": API_BASE_ENV,  # no default here: the WebAPI client's own (ingest.bps.webapi.API_BASE)
-}
-_PATHS = ("warehouse_path", "data_dir", "landing_dir")
-CODE_INPUTS = ("ingest", "expectations", "dagster_project", "dbt", "reporting")
+DBT_BUILD_FILE_VAR = "ntt_build_file"  # the dbt variable dbt/profiles.yml takes the DuckDB file from
 
 
-def resolved_settings(**overrides: object) -> dict[str, object]:
-    """Every setting's value now: a flag given, else its environment variable, else the default.
+class SettingsError(ValueError):
+    """A setting whose value cannot be used; the message names the variable and the value."""
 
-    Paths are made absolute, so a run (and a later one comparing against it) means the same files.
-    """
-    values: dict[str, object] = {
-        field: os.environ.get(name) or DEFAULTS[field]
-        for field, name in ENV_VARS.items()
-        if os.environ.get(name) or field in DEFAULTS
-    }
-    values.update({field: value for field, value in overrides.items() if value is not None})
-    for field in _PATHS:
-        values[field] = str(Path(str(values[field])).resolve())
-    return values
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a refresh. Paths are absolute, so a run (and a later one comparing against it)
+    means the same files."""
+
+    warehouse_path: Path = DEFAULT_WAREHOUSE_PATH  # the published DuckDB file
+    data_dir: Path = BUNDLED_DATA_DIR  # the bundled data, read on every refresh
+    landing_dir: Path = BUNDLED_DATA_DIR / "landing"  # where users drop new files
+    bps_api_base: str | None = None  # the WebAPI's address; None: the client's (ingest.bps.webapi.API_BASE)
+    dbt_threads: int = 2  # dbt's threads for the models
+    fetch_webapi: bool = False  # a WebAPI key is set (BPS_API_KEY): fetch, else replay the saved responses
+    rebuild_raw: bool = False  # read every source file again instead of reusing what was read before
+    lock_wait_seconds: float = 1800.0  # how long a run waits for another refresh of the same warehouse
+    dagster_home: Path | None = None  # a persistent Dagster instance; None: each CLI run its own
+    # This round adds here, each with its variable in ENV_VARS and the README's table: the Dask scheduler's
+    # address (issue 21) and the per-file budgets (issue 23).
+
+    def __post_init__(self) -> None:
+        for name in ("warehouse_path", "data_dir", "landing_dir", "dagster_home"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, Path(value).resolve())
+        if self.dbt_threads < 1:
+            raise SettingsError(f"dbt threads must be 1 or more, not {self.dbt_threads}")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None, **given: object) -> Settings:
+        """The settings now: a value `given` (not None) wins over its environment variable, which wins
+        over the default."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {
+            name: _typed(name, environ[variable])
+            for name, variable in ENV_VARS.items()
+            if environ.get(variable)
+        }
+        values["fetch_webapi"] = bool(environ.get(API_KEY_ENV, "").strip())
+        if environ.get(DAGSTER_HOME_ENV):
+            values["dagster_home"] = Path(environ[DAGSTER_HOME_ENV])
+        unknown = set(given) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"not settings: {', '.join(sorted(unknown))}")
+        values.update({name: value for name, value in given.items() if value is not None})
+        return cls(**values)
+
+    @property
+    def build_path(self) -> Path:
+        """The file refreshes build into, beside the published one (readers never open it)."""
+        return build_path_for(self.warehouse_path)
+
+    @property
+    def docs_dir(self) -> Path:
+        """Great Expectations Data Docs of the latest validations, beside the published file."""
+        return self.warehouse_path.parent / "data_docs"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Copies of the files a refresh set aside, each with a note saying why."""
+        return self.warehouse_path.parent / "quarantine"
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.warehouse_path.parent / "parquet"
+
+    @property
+    def exports_dir(self) -> Path:
+        """The dated Excel workbooks of the published file, one per day (written with the report)."""
+        return self.warehouse_path.parent / "exports"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.warehouse_path.parent / "report"
+
+    def dbt_args(self) -> list[str]:
+        """What every dbt command of this warehouse is given: its build file and its threads."""
+        return dbt_args(self.build_path, self.dbt_threads)
+
+
+def dbt_args(build_path: Path, threads: int = Settings.dbt_threads) -> list[str]:
+    """dbt's arguments for a warehouse: its build file (the variable dbt/profiles.yml reads), its threads."""
+    return ["--vars", json.dumps({DBT_BUILD_FILE_VAR: str(build_path)}), "--threads", str(threads)]
+
+
+def _typed(name: str, text: str) -> object:
+    if name != "dbt_threads":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsError(f"{ENV_VARS[name]} must be a whole number of threads, not {text!r}") from None
+
+
+def code_inputs() -> list[Path]:
+    """The code and models a refresh runs: every module of the Dagster project and all it imports (found
+    from the imports, so a new package is never left out), and the dbt project."""
+    return [*package_closure("dagster_project"), REPO_ROOT / "dbt"]
 
 
 def refresh_inputs(data_dir: Path, landing_dir: Path) -> list[Path]:
     """Everything a refresh reads: the data, the landing folder, and the code and models that shape it."""
-    return [data_dir, landing_dir, *(REPO_ROOT / name for name in CODE_INPUTS)]
+    return [data_dir, landing_dir, *code_inputs()]

@@ -12,13 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from expectations.runner import ExpectationFailure, SuiteSpec, failures_by_file, gx
-from ingest.loader import Problem
-from ingest.paths import display_path
 from ingest.rat.locations import SCOPE_BOTH, SCOPE_NONE, SCOPE_PROVINCE, SCOPE_REGENCIES, SCOPE_UNSPECIFIED
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE
+from store.contract import Problem
+from store.paths import display_path
 
 gxe = gx.expectations
 MAX_PAGU = 10_000_000_000_000  # Rp 10 trillion: a province's whole budget is far below
+PAGU_IS_AN_AMOUNT = "every Pagu cell is a whole amount of rupiah"
+_SHOWN_CELL = 80  # characters of a cell's text a quarantine line shows
 
 
 def rat_rows_suite() -> SuiteSpec:
@@ -32,11 +34,13 @@ def rat_rows_suite() -> SuiteSpec:
             gxe.ExpectColumnValuesToBeBetween(
                 column="year", min_value=2000, max_value=2100, description="the plan year is plausible"
             ),
+            # The failing column is the parsed amount, never the cell's text: Data Docs render failing
+            # values unescaped. The text is named in the quarantine line (problem_of), which is escaped.
             gxe.ExpectColumnValuesToNotBeNull(
                 column="pagu_rupiah",
                 row_condition='pagu!=""',
                 condition_parser="pandas",
-                description="every Pagu cell reads as an amount of rupiah",
+                description=PAGU_IS_AN_AMOUNT,
             ),
             gxe.ExpectColumnValuesToBeBetween(
                 column="pagu_rupiah",
@@ -78,13 +82,32 @@ def rat_document_suite() -> SuiteSpec:
     )
 
 
+def _cell_text(text: object) -> str:
+    """A cell's text for a message: quoted with control characters escaped (repr), and cut short."""
+    shown = str(text)
+    return repr(shown if len(shown) <= _SHOWN_CELL else shown[:_SHOWN_CELL] + "...")
+
+
+def _pagu_cells(failure: ExpectationFailure) -> str:
+    """'row 3 (page 2): Pagu '2023: 1.000.000'; ...' for the rows whose Pagu is not an amount."""
+    shown = "; ".join(
+        f"row {row['row']} (page {row['page_first']}): Pagu {_cell_text(row['pagu'])}" for row in failure.rows
+    )
+    more = failure.unexpected_count - len(failure.rows)
+    return shown + (f" (and {more} more)" if more > 0 else "")
+
+
 def problem_of(file: str, failure: ExpectationFailure) -> Problem:
     """A failed expectation as the loader quarantines it: the file, its first row and page."""
     first = failure.rows[0] if failure.rows else {}
     row, page = first.get("row"), first.get("page_first")
+    message = failure.message()
+    if failure.description == PAGU_IS_AN_AMOUNT and failure.rows:
+        # Which text is not an amount, where: the line a person acts on.
+        message = f"{PAGU_IS_AN_AMOUNT}: not an amount in {_pagu_cells(failure)}"
     return Problem(
         check_name=failure.description,
-        reason=f"{file}: {failure.message()}",
+        reason=f"{file}: {message}",
         row=int(row) if row is not None and not pd.isna(row) else None,
         page=int(page) if page is not None and not pd.isna(page) else None,
     )

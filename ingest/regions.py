@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ingest.paths import BUNDLED_DATA_DIR, REGENCY_REFERENCE_CSV
+from store.paths import BUNDLED_DATA_DIR, REGENCY_REFERENCE_CSV
 
 PROVINCE_BPS_CODE = 5300
 PROVINCE_NAME = "Nusa Tenggara Timur"

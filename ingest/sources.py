@@ -9,7 +9,8 @@ happened.
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +18,6 @@ import pandas as pd
 from ingest.bps import empty_observations, looks_like_bps_table, read_bps_table
 from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.webapi import parse_response
-from ingest.errors import SourceFileError
-from ingest.fingerprint import fingerprint
-from ingest.loader import BUNDLED, LANDED, Reading, Source, SourceFile
-from ingest.paths import REPO_ROOT
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE, empty_rat_tables, read_rat_plan
 from ingest.releases.extreme_poverty import (
     RELEASE_COLUMNS,
@@ -28,6 +25,11 @@ from ingest.releases.extreme_poverty import (
     looks_like_poverty_release_table,
     read_poverty_release_table,
 )
+from store.contract import BUNDLED, LANDED, Reading, Source, SourceFile
+from store.errors import SourceFileError
+from store.fingerprint import fingerprint
+from store.imports import code_files
+from store.paths import REFERENCE_DIR
 
 BPS_DOWNLOADS_TABLE = "bps_downloads"
 BPS_WEBAPI_TABLE = "bps_webapi"
@@ -115,33 +117,18 @@ SOURCES: tuple[Source, ...] = (BPS_WEBAPI, RAT_PLANS, POVERTY_RELEASES, BPS_DOWN
 # Where the bundled files live under the data folder.
 BUNDLED_FOLDERS = ("bps", "rat", "releases")
 
-# What a source's readings depend on besides the file: a change here re-reads every file of the source.
-_READER_CODE = {
-    "bps_webapi": ("ingest/bps", "ingest/regions.py", "ingest/sources.py", "data/reference"),
-    "bps_downloads": ("ingest/bps", "ingest/regions.py", "ingest/sources.py", "data/reference"),
-    "poverty_releases": (
-        "ingest/releases",
-        "ingest/bps",
-        "ingest/regions.py",
-        "ingest/sources.py",
-        "data/reference",
-    ),
-    "rat_plans": (
-        "ingest/rat",
-        "ingest/regions.py",
-        "ingest/sources.py",
-        "data/reference",
-        "expectations/raw_rat.py",
-        "expectations/runner.py",
-    ),
-    "unrecognised": ("ingest/sources.py",),
-}
+
+def reader_version(source: Source, check: Callable | None = None) -> str:
+    """A digest of the code a source's files are read (and checked) with, found from what that code
+    imports (store.imports.code_files), and of the reference tables readers resolve areas against: a change
+    in any of them re-reads every file of the source."""
+    parts = (source.read, source.claims, source.empty, source.screen, source.version_of, check)
+    return _code_version(tuple(part.func if isinstance(part, partial) else part for part in parts if part))
 
 
 @cache
-def reader_version(source_name: str) -> str:
-    """A digest of the code and references the source's readings depend on."""
-    return fingerprint(REPO_ROOT / part for part in _READER_CODE[source_name])[0][:16]
+def _code_version(functions: tuple[Callable, ...]) -> str:
+    return fingerprint([*code_files(*functions), REFERENCE_DIR])[0][:16]
 
 
 def files_in(folder: Path) -> list[Path]:
@@ -171,7 +158,3 @@ def discover(data_dir: Path, landing_dir: Path) -> dict[str, list[SourceFile]]:
         source = next(s for s in SOURCES if s.claims(candidate.path))
         routed[source.name].append(candidate)
     return routed
-
-
-def source_named(name: str) -> Source:
-    return next(s for s in SOURCES if s.name == name)

@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import yaml
+from duckdb.sqltypes import VARCHAR
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ingest.paths import REPO_ROOT
+from ingest.spreadsheet_safe import spreadsheet_safe
+from store.paths import REPO_ROOT
 
-FORMATS = ("xlsx", "csv", "parquet")
 DESCRIPTION_SHEET = "Keterangan"
 DBT_DIR = REPO_ROOT / "dbt"
 # Kupang's time zone: a refresh at 02:00 WITA is dated that day, not the day before (UTC).
@@ -204,6 +205,14 @@ def _write_descriptions(workbook: Workbook, found: list[Mart], source: Path) -> 
         sheet.write(number, 3, row[3], bold_wrapped if mart_row else wrapped)
 
 
+def _exported(column: Column, file_format: str) -> str:
+    """The select expression of a column in an export: CSV text through spreadsheet_safe."""
+    name = '"' + column.name.replace('"', '""') + '"'
+    if file_format == "csv" and column.data_type.upper() == "VARCHAR":
+        return f"spreadsheet_safe({name}) as {name}"
+    return name
+
+
 def _replace(partial: Path, final: Path) -> Path:
     os.replace(partial, final)
     return final
@@ -226,18 +235,25 @@ def write_excel_export(database: Path, out_dir: Path, day: date | None = None) -
 
 
 def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[Path]:
-    """One CSV or Parquet file per mart, plus keterangan.<format> describing every column."""
+    """One CSV or Parquet file per mart, plus keterangan.<format> describing every column.
+
+    In CSV, text a spreadsheet would take for a formula is written as text (ingest.spreadsheet_safe).
+    """
     if file_format not in ("csv", "parquet"):
         raise ValueError(f"unknown format {file_format!r}: choose csv or parquet")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     options = "(format csv, header true)" if file_format == "csv" else "(format parquet)"
     with duckdb.connect(str(database), read_only=True) as connection:
+        connection.create_function("spreadsheet_safe", spreadsheet_safe, [VARCHAR], VARCHAR)
         found = marts(connection)
         for mart in found:
             final = out_dir / f"{mart.name}.{file_format}"
             partial = out_dir / f".{final.name}.partial"
-            connection.execute(f"copy (select * from main.\"{mart.name}\") to '{partial}' {options}")
+            columns = ", ".join(_exported(column, file_format) for column in mart.columns)
+            connection.execute(
+                f'copy (select {columns} from main."{mart.name}") to ? {options}', [str(partial)]
+            )
             written.append(_replace(partial, final))
         final = out_dir / f"keterangan.{file_format}"
         partial = out_dir / f".{final.name}.partial"
@@ -247,14 +263,14 @@ def write_table_export(database: Path, out_dir: Path, file_format: str) -> list[
             with partial.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(header)
-                writer.writerows(rows)
+                writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
         else:
             connection.execute(
                 "create temp table keterangan"
                 " (lembar varchar, kolom varchar, tipe_data varchar, keterangan varchar)"
             )
             connection.executemany("insert into keterangan values (?, ?, ?, ?)", rows)
-            connection.execute(f"copy keterangan to '{partial}' (format parquet)")
+            connection.execute("copy keterangan to ? (format parquet)", [str(partial)])
         written.append(_replace(partial, final))
     return written
 

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.paths import REPO_ROOT
+from store.paths import REPO_ROOT
 
 GEOJSON_PATH = REPO_ROOT / "data" / "geo" / "ntt_kabkota.geojson"
 # Join on BPS codes, never on the source's `kode`, which is the Ministry of Home Affairs numbering.

@@ -13,7 +13,7 @@ from ingest.bps import read_bps_table
 from ingest.bps.formats import candidate_files
 from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.reading import read_grid
-from ingest.paths import BUNDLED_DATA_DIR
+from store.paths import BUNDLED_DATA_DIR
 
 BPS_DIR = BUNDLED_DATA_DIR / "bps"
 ARDWIND = BPS_DIR / "bps-webtable-exports-ardwind"

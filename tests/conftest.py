@@ -20,11 +20,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.dbt_parse_ahead import DBT_PARSE_STATE
+from dagster_project.dbt_project import prepare_manifest
 from dagster_project.refresh import RefreshOutcome, run_refresh
-from dagster_project.settings import DBT_PARSE_STATE
-from ingest.build_lock import refresh_lock
-from ingest.fingerprint import fingerprint
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from dagster_project.settings import code_inputs
+from store.build_lock import refresh_lock
+from store.fingerprint import fingerprint
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
@@ -181,7 +183,7 @@ KEPT_BUILDS = 3
 # What a built warehouse depends on: the bundled data (not the landing folder) and the code that builds it.
 WAREHOUSE_INPUTS = [
     *(p for p in BUNDLED_DATA_DIR.iterdir() if p.is_dir() and p.name != "landing"),
-    *(REPO_ROOT / name for name in ("ingest", "expectations", "dagster_project", "dbt", "reporting")),
+    *code_inputs(),
 ]
 _DEVELOPER_SETTINGS = (
     "NTT_WAREHOUSE",
@@ -198,6 +200,11 @@ def _no_developer_settings() -> None:
     """Tests see neither the developer's warehouse, landing folder and Dagster home nor a WebAPI key."""
     for name in _DEVELOPER_SETTINGS:
         os.environ.pop(name, None)
+
+
+# The definitions' dbt assets load from dbt's manifest: parsed here once when stale, as a refresh does, so
+# test modules that load the definitions find it (the xdist workers wait for the first parse).
+prepare_manifest()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pypdfium2
 from pypdf import PdfReader, PdfWriter
 
-from ingest.paths import BUNDLED_DATA_DIR
+from store.paths import BUNDLED_DATA_DIR
 
 RAT_2023_PDF = BUNDLED_DATA_DIR / "rat" / "RAT_Penanggulangan_Kemiskinan_NTT_2023.pdf"
 

@@ -28,11 +28,13 @@ def render_plan(
     signed: str = "Kupang, Desember 2022",
     pagu: dict[str, str] | None = None,
     year_in_header: bool = True,
+    texts: dict[str, str] | None = None,
 ) -> Path:
-    """The gold matrix under a cover; `pagu` replaces Pagu cells by their printed text ({old: new})."""
+    """The gold matrix under a cover; `pagu` replaces Pagu cells by their printed text ({old: new}),
+    `texts` cells of any other column."""
     cells = [
         [
-            (pagu or {}).get(cell, cell) if column == PAGU_COLUMN and cell else cell
+            ((pagu if column == PAGU_COLUMN else texts) or {}).get(cell, cell) if cell else cell
             for column, cell in enumerate(row)
         ]
         for row in gold_cells()

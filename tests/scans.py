@@ -27,10 +27,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from ingest.fingerprint import fingerprint
-from ingest.paths import REPO_ROOT
 from ingest.rat.errors import OcrUncertainError, RatDocumentError
 from ingest.rat.extract import RatDocument, extract_rat
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+from store.fingerprint import fingerprint
+from store.paths import REPO_ROOT
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.rat_gold import GOLD_TEXT_COLUMNS, gold_rows
 
@@ -175,11 +176,11 @@ class OcrOutcome:
         return {cell.row for cell in getattr(self.error, "cells", [])}
 
 
-def ocr_outcome(scan: Path) -> OcrOutcome:
+def ocr_outcome(scan: Path, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> OcrOutcome:
     """Extract a scan; an OcrUncertainError still yields the rows it read, for scoring."""
     started = time.perf_counter()
     try:
-        document, error = extract_rat(scan), None
+        document, error = extract_rat(scan, settings=settings), None
     except OcrUncertainError as uncertain:
         document, error = uncertain.document, uncertain
     except RatDocumentError as refused:

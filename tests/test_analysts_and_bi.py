@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from dagster_project.dbt_project import dbt_project
-from ingest.paths import REPO_ROOT
 from ingest.releases.extreme_poverty import read_poverty_release_table
 from reporting.er_diagram import star_schema_markdown
 from reporting.i18n import text
 from reporting.report import CHART_IDS, MAP_IDS
+from store.paths import REPO_ROOT
 from tests.conftest import Warehouse, run_cli
 
 MARTS = [

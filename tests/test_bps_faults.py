@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.bps import looks_like_bps_table, read_bps_table
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 from tests.bps_files import (
     GK_ONE_YEAR_2024,
     LONG_EXPORT,

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from ingest.bps import read_bps_table
-from ingest.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from ingest.releases.extreme_poverty import read_poverty_release_table
 from reporting.data import read_report_data
+from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations, value
 from tests.conftest import Warehouse, query
 

@@ -16,10 +16,10 @@ import pytest
 
 from ingest.bps import read_bps_table
 from ingest.bps.plausibility import implausible_value_reasons
-from ingest.errors import SourceFileError
-from ingest.loader import MOST_HELD_BACK
-from ingest.paths import display_path
 from ingest.regions import kabkota_code_for_name, province_code_for_name
+from store.errors import SourceFileError
+from store.paths import display_path
+from store.plan import MOST_HELD_BACK
 from tests.bps_files import ARDWIND, BPS_DIR, LONG_EXPORT, SEMESTER_COLUMNS_2021, TABEL_DINAMIS_P1_2021
 from tests.bps_tables import TableSpec, expected, observed, write_csv, write_html, write_xlsx
 from tests.conftest import Warehouse

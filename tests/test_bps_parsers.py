@@ -8,7 +8,7 @@ import pytest
 
 from ingest.bps import LAYOUTS, read_bps_table
 from ingest.bps.reading import read_rows
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 from tests.bps_files import (
     BPS_DIR,
     GK_ONE_YEAR_2024,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.paths import BUNDLED_DATA_DIR
+from store.paths import BUNDLED_DATA_DIR
 from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
     POOR_COUNT_FILE,

@@ -10,8 +10,8 @@ import pytest
 
 from ingest.bps import LAYOUTS, OBSERVATION_COLUMNS, OBSERVATION_DTYPES, empty_observations, read_bps_table
 from ingest.bps.titles import PERIODS
-from ingest.paths import display_path
 from ingest.regions import area_by_code, load_bps_areas, load_regencies
+from store.paths import display_path
 from tests.bps_files import (
     BPS_DIR,
     GK_KABKOTA_2005,

@@ -13,7 +13,7 @@ from ingest.bps.webapi import (
     latest_saved_responses,
     parse_response,
 )
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 from tests.webapi_replay import p0_response, replay_server
 
 KEY = "s3cr3t-key"

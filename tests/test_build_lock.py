@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build_lock import RefreshBusyError, current_holder, lock_path_for, refresh_lock
+from store.build_lock import RefreshBusyError, current_holder, lock_path_for, refresh_lock
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from ingest.build_lock import refresh_lock
+from store.build_lock import refresh_lock
 with refresh_lock(Path(sys.argv[1]), wait_seconds=0, command="test holder"):
     print("holding", flush=True)
     time.sleep(600)

@@ -10,21 +10,29 @@ from dagster_project.dbt_parse_ahead import (
     DBT_EXECUTABLE,
     DBT_GLOBAL_FLAGS,
     DBT_PROJECT_DIR,
-    dbt_environment,
     dbt_target_for,
     finish_dbt_parse,
     start_dbt_parse,
     stop_dbt_parse,
 )
+from dagster_project.settings import dbt_args
 
 
 def _parse_messages(build: Path) -> list[str]:
     """What a second `dbt parse` of the same warehouse says about partial parsing (dbt's JSON log)."""
     target = str(dbt_target_for(build))
     completed = subprocess.run(
-        [DBT_EXECUTABLE, *DBT_GLOBAL_FLAGS, "--log-format", "json", "parse", "--target-path", target],
+        [
+            DBT_EXECUTABLE,
+            *DBT_GLOBAL_FLAGS,
+            "--log-format",
+            "json",
+            "parse",
+            *dbt_args(build),
+            "--target-path",
+            target,
+        ],
         cwd=DBT_PROJECT_DIR,
-        env=dbt_environment(build),
         capture_output=True,
         text=True,
         timeout=600,
@@ -36,7 +44,7 @@ def _parse_messages(build: Path) -> list[str]:
 def test_a_parse_started_ahead_for_a_new_warehouse_is_the_one_its_build_reuses(tmp_path: Path):
     build = tmp_path / "new-warehouse" / ".build" / "ntt_poverty.duckdb"
     build.parent.mkdir(parents=True)
-    finish_dbt_parse(start_dbt_parse(build))
+    finish_dbt_parse(start_dbt_parse(build, dbt_args(build)))
     assert (dbt_target_for(build) / "partial_parse.msgpack").exists()
 
     messages = _parse_messages(build)
@@ -45,7 +53,8 @@ def test_a_parse_started_ahead_for_a_new_warehouse_is_the_one_its_build_reuses(t
 
 
 def test_a_parse_the_run_no_longer_needs_is_stopped(tmp_path: Path):
-    parse = start_dbt_parse(tmp_path / ".build" / "ntt_poverty.duckdb")
+    build = tmp_path / ".build" / "ntt_poverty.duckdb"
+    parse = start_dbt_parse(build, dbt_args(build))
     stop_dbt_parse(parse)
     assert parse.poll() is not None
 
@@ -53,11 +62,13 @@ def test_a_parse_the_run_no_longer_needs_is_stopped(tmp_path: Path):
 def test_a_warehouse_with_a_parse_of_its_own_starts_none_and_a_copied_one_does(tmp_path: Path):
     build = tmp_path / "warehouse" / ".build" / "ntt_poverty.duckdb"
     build.parent.mkdir(parents=True)
-    finish_dbt_parse(start_dbt_parse(build))
-    assert start_dbt_parse(build) is None  # the next night: dbt parses what changed, in the build
+    finish_dbt_parse(start_dbt_parse(build, dbt_args(build)))
+    assert (
+        start_dbt_parse(build, dbt_args(build)) is None
+    )  # the next night: dbt parses what changed, in the build
 
     copy = tmp_path / "copy" / ".build" / "ntt_poverty.duckdb"
     shutil.copytree(build.parent, copy.parent)  # its parse state was made for the other file
-    parse = start_dbt_parse(copy)
+    parse = start_dbt_parse(copy, dbt_args(copy))
     assert parse is not None
     stop_dbt_parse(parse)

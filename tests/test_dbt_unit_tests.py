@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from dagster_project.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
-from dagster_project.settings import DBT_DUCKDB_PATH_ENV
+from dagster_project.settings import dbt_args
 from tests.conftest import Warehouse, cli_env
 
 
@@ -23,9 +23,17 @@ def declared_unit_tests() -> set[str]:
 def test_every_dbt_unit_test_passes(warehouse: Warehouse):
     target = warehouse.build.parent / "dbt-target"  # the copy's own, with its parse state
     completed = subprocess.run(
-        [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--target-path", str(target)],
+        [
+            DBT_EXECUTABLE,
+            "test",
+            "--select",
+            "test_type:unit",
+            *dbt_args(warehouse.build),
+            "--target-path",
+            str(target),
+        ],
         cwd=DBT_PROJECT_DIR,
-        env=cli_env(**{DBT_DUCKDB_PATH_ENV: warehouse.build}),
+        env=cli_env(),
         capture_output=True,
         text=True,
         timeout=600,

@@ -69,7 +69,7 @@ def test_runs_of_the_refresh_never_overlap_under_the_daemon(tmp_path):
     import shutil
 
     from dagster_project.resources import POOL
-    from ingest.paths import REPO_ROOT
+    from store.paths import REPO_ROOT
 
     job = defs().resolve_job_def("refresh_warehouse")
     assert {node.name: node.pool for node in job.graph.node_defs} == {

@@ -11,9 +11,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ingest.errors import SourceFileError
-from ingest.ledger import DUPLICATE, LOADED, QUARANTINED, REMOVED, SUPERSEDED, UNCHANGED
-from ingest.loader import BUNDLED, LANDED, Problem, Source, SourceFile, load_source
+from store.contract import BUNDLED, LANDED, Problem, Source, SourceFile
+from store.errors import SourceFileError
+from store.ledger import DUPLICATE, LOADED, QUARANTINED, REMOVED, SUPERSEDED, UNCHANGED
+from store.loader import load_source
 
 READS: list[str] = []
 

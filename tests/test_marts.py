@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ingest.bps import read_bps_table
-from ingest.paths import BUNDLED_DATA_DIR
 from ingest.rat.extract import extract_rat
 from ingest.rat.funding import FUNDING_SOURCES
+from store.paths import BUNDLED_DATA_DIR
 from tests.conftest import POOR_COUNT_FILE, Warehouse, query
 from tests.pdf_fixtures import RAT_2023_PDF
 

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.build_lock import current_holder, lock_path_for
-from ingest.paths import BUNDLED_DATA_DIR
+from store.build_lock import current_holder, lock_path_for
+from store.paths import BUNDLED_DATA_DIR
 from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
     P0_OF,

@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 
 from ingest.bps import looks_like_bps_table, read_bps_table
-from ingest.errors import SourceFileError
-from ingest.paths import BUNDLED_DATA_DIR
 from ingest.releases.extreme_poverty import (
     RELEASE_COLUMNS,
     RELEASE_DTYPES,
     looks_like_poverty_release_table,
     read_poverty_release_table,
 )
+from store.errors import SourceFileError
+from store.paths import BUNDLED_DATA_DIR
 from tests.bps_files import P0_KABKOTA_2022
 
 RELEASES = BUNDLED_DATA_DIR / "releases" / "ntt_extreme_poverty_from_releases.csv"

@@ -17,7 +17,6 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from ingest.paths import display_path
 from ingest.rat.errors import OcrConfidenceTooLowError, OcrUncertainError
 from ingest.rat.extract import write_rows_csv
 from ingest.rat.layout import page_grids
@@ -27,6 +26,7 @@ from ingest.rat.ocr.page import explicit_table_settings
 from ingest.rat.ocr.raster import scan_resolution
 from ingest.rat.ocr.rules import ink, ruling
 from ingest.rat.ocr.tesseract import words_of_hocr
+from store.paths import display_path
 from tests.conftest import run_cli
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.scans import (

@@ -16,6 +16,25 @@ ALL_22 = tuple(sorted([*range(5301, 5322), 5371]))
         ("1,015,000,00 0", 1_015_000_000),
         ("", None),
         ("-", None),
+        # Amounts in words (issue 23): the word multiplies the number, which may carry a decimal comma.
+        ("Rp 2,5 Miliar", 2_500_000_000),
+        ("Rp 350 juta", 350_000_000),
+        ("Rp. 2.5 milyar", 2_500_000_000),
+        ("1,5 triliun", 1_500_000_000_000),
+        ("750 ribu", 750_000),
+        ("1.250 juta", 1_250_000_000),
+        ("Rp 350.000.000,-", 350_000_000),
+        ("113,455,810, 589", 113_455_810_589),
+        # Text that is not one whole amount is none: the first run of digits is not an amount.
+        ("2023: 1.000.000", None),
+        ("<script>alert(6)</script>", None),
+        ("1.000.000 + 2.000.000", None),
+        ("2023 1000000", None),
+        ("1,312,504090", None),
+        ("4000,000,000", None),
+        ("Rp 1,2345 ribu", None),
+        ("1.900.029.860.00", None),
+        ("12%", None),
     ],
 )
 def test_rupiah(text, rupiah):

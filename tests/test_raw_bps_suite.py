@@ -10,8 +10,8 @@ from expectations.raw_bps import raw_bps_suites, raw_poverty_release_suites
 from expectations.runner import validate_dataframe
 from ingest.bps import read_bps_table
 from ingest.bps.plausibility import implausible_value_reasons
-from ingest.paths import BUNDLED_DATA_DIR
 from ingest.releases.extreme_poverty import read_poverty_release_table
+from store.paths import BUNDLED_DATA_DIR
 from tests.bps_files import (
     GK_102_RUPIAH_2004,
     P0_KABKOTA_2022,
@@ -182,7 +182,7 @@ def test_the_known_indicators_have_bounds_and_a_seed_row_each():
 
     from ingest.bps.plausibility import PLAUSIBLE_RANGES
     from ingest.bps.titles import KNOWN_INDICATORS
-    from ingest.paths import REPO_ROOT
+    from store.paths import REPO_ROOT
 
     with (REPO_ROOT / "dbt" / "seeds" / "bps_indicators.csv").open(newline="") as handle:
         seed = {row["indicator_code"]: row for row in csv.DictReader(handle)}

@@ -2,7 +2,6 @@ import csv
 
 import pytest
 
-from ingest.paths import BUNDLED_DATA_DIR
 from ingest.regions import (
     PROVINCE_BPS_CODE,
     area_by_code,
@@ -13,6 +12,7 @@ from ingest.regions import (
     load_regencies,
     province_code_for_name,
 )
+from store.paths import BUNDLED_DATA_DIR
 
 SOURCES = BUNDLED_DATA_DIR / "reference" / "sources" / "sig-bps-bridging-2020"
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from ingest.bps import read_bps_table
-from ingest.paths import BUNDLED_DATA_DIR
+from store.paths import BUNDLED_DATA_DIR
 
 P0_CSV = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p0-jumlah-visdati" / "P0_kabkota_NTT_2004-2025.csv"
 

@@ -13,10 +13,10 @@ from dagster_project.defs.jobs import refresh_warehouse
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import WarehouseResource
 from dagster_project.run_outcome import read_run
-from ingest import duckdb_warehouse
-from ingest.build_lock import refresh_lock
-from ingest.fingerprint import file_sha256
 from ingest.sources import files_in
+from store import duckdb_warehouse
+from store.build_lock import refresh_lock
+from store.fingerprint import file_sha256
 
 nightly_refresh = dg.ScheduleDefinition(
     name="nightly_refresh",
@@ -31,7 +31,7 @@ nightly_refresh = dg.ScheduleDefinition(
 def landing_fingerprint(warehouse: WarehouseResource) -> str:
     """Digest of the names and contents of the files in the landing folder."""
     digest = hashlib.sha256()
-    for path in files_in(warehouse.landing_folder):
+    for path in files_in(warehouse.settings.landing_dir):
         digest.update(str(path).encode())
         digest.update(file_sha256(path).encode())
     return digest.hexdigest()
@@ -61,6 +61,10 @@ def landing_folder_sensor(
 )
 def record_failed_refresh(context: dg.RunFailureSensorContext, warehouse: WarehouseResource) -> None:
     rows = load_log_rows(read_run(context.instance, context.dagster_run.run_id), {})
-    if warehouse.build_path.exists() and not rows.empty:
-        with refresh_lock(warehouse.build_path.parent, wait_seconds=600, command="record failed run"):
-            duckdb_warehouse.append_rows(warehouse.build_path, LOAD_LOG_TABLE, rows)
+    build = warehouse.settings.build_path
+    if build.exists() and not rows.empty:
+        with (
+            refresh_lock(build.parent, wait_seconds=600, command="record failed run"),
+            duckdb_warehouse.connect(build) as connection,
+        ):
+            duckdb_warehouse.append_rows(connection, LOAD_LOG_TABLE, rows)

@@ -1,16 +1,15 @@
 """Every dbt model is an asset and every dbt test an asset check, grouped by the folder the model is in."""
 
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from dagster_project.dbt_parse_ahead import fresh_dbt_target, record_parse_state
+from dagster_project.dbt_parse_ahead import ParseAhead, fresh_dbt_target, record_parse_state
 from dagster_project.dbt_project import dbt_project
 from dagster_project.resources import POOL, WarehouseResource
-from dagster_project.settings import DBT_BUILD_ARGS, DBT_DUCKDB_PATH_ENV
+from dagster_project.settings import DBT_BUILD_ARGS
 
 
 class FolderGroups(DagsterDbtTranslator):
@@ -34,11 +33,14 @@ class FolderGroups(DagsterDbtTranslator):
     pool=POOL,
 )
 def ntt_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    dbt_parse_ahead: dg.ResourceParam[ParseAhead],
 ) -> Iterator[Any]:
-    warehouse.finish_dbt_parse()  # started with the run (dagster_project.dbt_parse_ahead)
-    # dbt runs as a subprocess that inherits this environment; its profile reads the database path from it.
-    os.environ[DBT_DUCKDB_PATH_ENV] = str(warehouse.build_path)
-    target = fresh_dbt_target(warehouse.build_path)
-    record_parse_state(warehouse.build_path)  # dbt writes its parse state for this build file first thing
-    yield from dbt.cli(list(DBT_BUILD_ARGS), context=context, target_path=target).stream()
+    dbt_parse_ahead.finish()  # started with the run (dagster_project.dbt_parse_ahead)
+    settings = warehouse.settings
+    target = fresh_dbt_target(settings.build_path)
+    record_parse_state(settings.build_path)  # dbt writes its parse state for this build file first thing
+    args = [*DBT_BUILD_ARGS, *settings.dbt_args()]  # the build file as a dbt variable: nothing in os.environ
+    yield from dbt.cli(args, context=context, target_path=target).stream()

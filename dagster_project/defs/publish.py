@@ -9,18 +9,23 @@ not connect, would otherwise let a half-good build through.
 from datetime import UTC, datetime
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from dagster_project.defs.dbt_models import ntt_dbt_models
 from dagster_project.defs.sources import SOURCE_ASSETS, source_ledger
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import POOL, WarehouseResource
 from dagster_project.run_outcome import read_run
+from dagster_project.settings import refresh_inputs
 from expectations.runner import write_data_docs
-from ingest import duckdb_warehouse
-from ingest.paths import display_path
-from ingest.publish_state import last_publish_state, write_publish_state
+from store import duckdb_warehouse
+from store.fingerprint import fingerprint
+from store.paths import display_path
+from store.publish_state import last_publish_state, published_content_digest, write_publish_state
 
 UPSTREAM = [*SOURCE_ASSETS, source_ledger, ntt_dbt_models]
+# The row counts load_log gives: the build file's schemas (published or not).
+BUILD_SCHEMAS = ("raw", "staging", "intermediate", "main", "provenance")
 
 
 @dg.asset(
@@ -35,19 +40,22 @@ UPSTREAM = [*SOURCE_ASSETS, source_ledger, ntt_dbt_models]
     ),
 )
 def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
 ) -> dg.MaterializeResult:
     outcome = read_run(context.instance, context.run_id)
     if outcome.problems():
         raise dg.Failure(description="not publishing: " + "; ".join(outcome.problems()))
-    write_data_docs(warehouse.docs_dir, context.run_id)  # every validation of this run, in one rendering
-    inputs, files = warehouse.input_fingerprint()  # before publishing: what this build was made from
-    log = load_log_rows(outcome, warehouse.row_counts())
-    duckdb_warehouse.append_rows(warehouse.build_path, LOAD_LOG_TABLE, log)
-    content = warehouse.content_digest()
+    settings = warehouse.settings
+    write_data_docs(settings.docs_dir, context.run_id)  # every validation of this run, in one rendering
+    # Before publishing: what this build was made from (equal digests build equal warehouses).
+    inputs, files = fingerprint(refresh_inputs(settings.data_dir, settings.landing_dir))
+    with duckdb.get_connection() as connection:
+        log = load_log_rows(outcome, duckdb_warehouse.relation_row_counts(connection, BUILD_SCHEMAS))
+        duckdb_warehouse.append_rows(connection, LOAD_LOG_TABLE, log)
+        content = duckdb_warehouse.content_digest(connection)
     state = {"fingerprint": inputs, "input_files": files, "run_id": context.run_id}
-    path = warehouse.published_path
-    if content == warehouse.published_content_digest():
+    path = settings.warehouse_path
+    if content == published_content_digest(path):
         # Same tables as readers already have (a quarantined file, say): leave their file as it is.
         context.log.info(f"content unchanged: {display_path(path)} left as it was")
         previous = last_publish_state(path) or {}
@@ -55,12 +63,12 @@ def published_warehouse(
         return dg.MaterializeResult(
             metadata={"path": str(path), "replaced": False, "load_log_rows": len(log)}
         )
-    warehouse.publish()
+    duckdb_warehouse.publish(settings.build_path, path)
+    exports = duckdb_warehouse.export_parquet(path, settings.parquet_dir)
     write_publish_state(
         path, {**state, "published_at": datetime.now(UTC).isoformat(), "content_digest": content}
     )
-    exports = len(list(warehouse.parquet_dir.rglob("*.parquet")))
-    context.log.info(f"published {display_path(path)} and {exports} Parquet files")
+    context.log.info(f"published {display_path(path)} and {len(exports)} Parquet files")
     return dg.MaterializeResult(
         metadata={
             "path": str(path),

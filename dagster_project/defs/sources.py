@@ -1,4 +1,4 @@
-"""One asset per source, each loaded by the one loader (ingest.loader) into its raw tables and the ledger.
+"""One asset per source, each loaded by the one loader (store.loader) into its raw tables and the ledger.
 
 Whole-table Great Expectations suites on the BPS tables are blocking checks; RAT plans pass a gate of their
 own, per document, inside the load (a failing plan is quarantined, the rest publishes).
@@ -9,16 +9,13 @@ from datetime import UTC, datetime
 from functools import partial
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from dagster_project.gx_checks import gx_blocking_check
 from dagster_project.resources import POOL, WarehouseResource
 from expectations.raw_bps import raw_bps_suites, raw_poverty_release_suites
 from expectations.raw_rat import rat_plan_problems
-from ingest.bps.webapi import BpsWebApiClient, WebApiError, parse_variable_spec
-from ingest.ledger import LEDGER_TABLE
-from ingest.loader import FileCheck, LoadResult, Source, load_source
-from ingest.paths import display_path
-from ingest.quarantine_folder import copy_to_quarantine_folder
+from ingest.bps.webapi import API_BASE, BpsWebApiClient, WebApiError, parse_variable_spec
 from ingest.sources import (
     BPS_DOWNLOADS,
     BPS_WEBAPI,
@@ -29,28 +26,35 @@ from ingest.sources import (
     discover,
     reader_version,
 )
+from store.contract import FileCheck, Source
+from store.ledger import LEDGER_TABLE
+from store.loader import LoadResult, load_source
+from store.paths import display_path
+from store.quarantine_folder import copy_to_quarantine_folder
 
 
 def load(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
+    duckdb: DuckDBResource,
     source: Source,
     check: FileCheck | None = None,
 ) -> LoadResult:
     """Load every file of `source` present now; log what happened to each file a person must know about."""
-    files = discover(warehouse.data_folder, warehouse.landing_folder)[source.name]
-    with warehouse.connection() as connection:
+    settings = warehouse.settings
+    files = discover(settings.data_dir, settings.landing_dir)[source.name]
+    with duckdb.get_connection() as connection:
         result = load_source(
             connection,
             source,
             files,
-            reader_version=reader_version(source.name),
+            reader_version=reader_version(source, check),
             now=datetime.now(UTC),
             check=check,
-            rebuild=warehouse.rebuild_raw,
+            rebuild=settings.rebuild_raw,
             log=context.log.info,
         )
-    copy_to_quarantine_folder(result.quarantine, warehouse.quarantine_dir)
+    copy_to_quarantine_folder(result.quarantine, settings.quarantine_dir)
     for line in result.repaired:
         context.log.warning(f"{source.name}: {line}")
     for line in result.quarantine_lines():
@@ -79,16 +83,19 @@ def load_metadata(result: LoadResult) -> dict[str, object]:
     pool=POOL,
     description="BPS table downloads (CSV, XLSX, 'tabel dinamis' .xls), bundled and landed: one row a value.",
 )
-def bps_downloads(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return dg.MaterializeResult(metadata=load_metadata(load(context, warehouse, BPS_DOWNLOADS)))
+def bps_downloads(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
+) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata=load_metadata(load(context, warehouse, duckdb, BPS_DOWNLOADS)))
 
 
 def fetch_webapi_responses(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> list[str]:
     """Fetch the resource's WebAPI variables and save each raw response in the landing folder."""
+    settings = warehouse.settings
     client = BpsWebApiClient(
-        warehouse.bps_api_key.strip(),
-        save_dir=warehouse.landing_folder / WEBAPI_FOLDER,
-        base_url=warehouse.bps_api_base,
+        warehouse.bps_api_key.strip(),  # from the resource's dg.EnvVar, never from run config
+        save_dir=settings.landing_dir / WEBAPI_FOLDER,
+        base_url=settings.bps_api_base or API_BASE,
         log=context.log.warning,
     )
     failures = []
@@ -114,12 +121,14 @@ def fetch_webapi_responses(context: dg.AssetExecutionContext, warehouse: Warehou
         "falls back to the last good one."
     ),
 )
-def bps_webapi(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    fetching = bool(warehouse.bps_api_key.strip())
+def bps_webapi(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
+) -> dg.MaterializeResult:
+    fetching = warehouse.settings.fetch_webapi
     failures = fetch_webapi_responses(context, warehouse) if fetching else []
     if not fetching:
         context.log.info("BPS_API_KEY is not set: the saved WebAPI responses are replayed")
-    result = load(context, warehouse, BPS_WEBAPI)
+    result = load(context, warehouse, duckdb, BPS_WEBAPI)
     metadata = {"mode": "fetched" if fetching else "replayed", "fetch_failures": len(failures)}
     return dg.MaterializeResult(metadata={**load_metadata(result), **metadata})
 
@@ -136,13 +145,14 @@ def bps_webapi(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     can_subset=False,
 )
 def rat_plans(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
 ) -> Iterator[dg.MaterializeResult]:
     result = load(
         context,
         warehouse,
+        duckdb,
         RAT_PLANS,
-        check=partial(rat_plan_problems, docs_dir=warehouse.docs_dir, run=context.run_id),
+        check=partial(rat_plan_problems, docs_dir=warehouse.settings.docs_dir, run=context.run_id),
     )
     metadata = load_metadata(result)
     yield dg.MaterializeResult(asset_key=["raw", "rat_matrix_rows"], metadata=metadata)
@@ -161,8 +171,10 @@ def rat_plans(
         "producer (BPS or a Kemenko PMK estimate), page and caveats."
     ),
 )
-def poverty_releases(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return dg.MaterializeResult(metadata=load_metadata(load(context, warehouse, POVERTY_RELEASES)))
+def poverty_releases(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
+) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata=load_metadata(load(context, warehouse, duckdb, POVERTY_RELEASES)))
 
 
 SOURCE_ASSETS = [bps_downloads, bps_webapi, poverty_releases, rat_plans]
@@ -186,11 +198,11 @@ _LEDGER_TABLES = {
     can_subset=False,
 )
 def source_ledger(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
 ) -> Iterator[dg.MaterializeResult]:
     """After every source has loaded: record the landed files no source reads, and sum the ledger up."""
-    result = load(context, warehouse, UNRECOGNISED)
-    with warehouse.connection() as connection:
+    result = load(context, warehouse, duckdb, UNRECOGNISED)
+    with duckdb.get_connection() as connection:
         counts = connection.execute(
             f"select source, status, count(*) from {LEDGER_TABLE} group by all order by all"
         ).fetchall()

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import SourceFileError
 from ingest.regions import COUNTRY_BPS_CODE, area_by_code, kabkota_code_for_name, province_code_for_name
+from store.errors import SourceFileError
 
 # Tables end with footnote rows whose first cell is not an area.
 FOOTNOTE = re.compile(r"^(catatan|sumber|keterangan|note|notes|source)\b|^(\*|\(?\d\)\s)", re.IGNORECASE)

@@ -46,8 +46,8 @@ from ingest.bps.titles import (
     variable_from_title,
     year_and_period_of,
 )
-from ingest.errors import SourceFileError
 from ingest.regions import COUNTRY_BPS_CODE, province_named_in
+from store.errors import SourceFileError
 
 TITLE, YEARS, PERIODS, YEAR_PERIODS, BREAKDOWN, VARIABLES, CORNER = (
     "title",

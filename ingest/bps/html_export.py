@@ -14,8 +14,8 @@ import html
 import re
 from pathlib import Path
 
-from ingest.bps.reading import Grid, read_text
-from ingest.errors import SourceFileError
+from ingest.bps.cells import Grid, read_text
+from store.errors import SourceFileError
 
 TABEL_DINAMIS_TABLES = ("tableLeftBottom", "tableRightUp", "tableRightBottom")
 MAX_SPAN = 1000  # a colspan or rowspan beyond this is not a statistics table's

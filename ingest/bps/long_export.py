@@ -26,7 +26,7 @@ from ingest.bps.titles import (
     period_of,
     variable_from_title,
 )
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 LAYOUT = "long_export"
 COLUMNS = ["nama_variabel", "nama_tahun", "nama_turunan_tahun", "data_content", "nama_item_vertical_variabel"]

@@ -9,8 +9,8 @@ import pandas as pd
 
 from ingest.bps.areas import PlacedArea
 from ingest.bps.titles import ANNUAL, S1, S2, Variable
-from ingest.errors import SourceFileError
-from ingest.paths import display_path
+from store.errors import SourceFileError
+from store.paths import display_path
 
 OBSERVATION_DTYPES: dict[str, str] = {
     "bps_code": "Int64",

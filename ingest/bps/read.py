@@ -14,7 +14,7 @@ from ingest.bps.grid import table_from_grid
 from ingest.bps.long_export import is_long_export, table_from_long_export
 from ingest.bps.reading import HTML_SUFFIXES, XLSX_SUFFIXES, head_bytes, is_html, read_grid
 from ingest.bps.table import BpsTable, observations
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 TABLE_SUFFIXES = {".csv", ".txt", *XLSX_SUFFIXES, *HTML_SUFFIXES}
 # The cases of the table model, as the `layout` of every value (data/bps/BPS_FORMATS.md has one real file

@@ -26,8 +26,8 @@ import pandas as pd
 from ingest.bps.areas import AreaPlacer, PlacedArea, placed
 from ingest.bps.observations import ObservationTable
 from ingest.bps.titles import TOTAL, Variable, breakdown_of
-from ingest.errors import SourceFileError
 from ingest.regions import COUNTRY_BPS_CODE, area_by_code, area_key, province_code_for_name
+from store.errors import SourceFileError
 
 AREAS, DAERAH, CATEGORIES = "area", "daerah", "category"
 

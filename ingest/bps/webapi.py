@@ -37,8 +37,8 @@ from ingest.bps.titles import (
     period_of,
     variable_from_title,
 )
-from ingest.errors import SourceFileError
 from ingest.regions import COUNTRY_BPS_CODE, area_by_code
+from store.errors import SourceFileError
 
 API_BASE = "https://webapi.bps.go.id/v1/api"
 RETRY_STATUSES = {429, 500, 502, 503, 504}

@@ -19,8 +19,8 @@ import zipfile
 from pathlib import Path
 
 from ingest.bps.budgets import XLSX_MAX_CELLS, XLSX_MAX_PACKING_RATIO, XLSX_MAX_UNPACKED_BYTES
-from ingest.bps.reading import Grid
-from ingest.errors import SourceFileError
+from ingest.bps.cells import Grid
+from store.errors import SourceFileError
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL, _ROW, _MERGE = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}mergeCell"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.errors import SourceFileError
+from store.errors import SourceFileError
 
 
 class RatDocumentError(SourceFileError):

@@ -1,4 +1,9 @@
-"""Extract the RAT matrix of one PDF into logical rows, each traceable to its file and pages."""
+"""Extract the RAT matrix of one PDF into logical rows, each traceable to its file and pages.
+
+`extract_rat` gives the document or raises why not; `read_rat` gives everything the extractor saw on the
+way (every table found, the OCR reading of a scan, the matrix) even when no matrix is found, for
+`ntt-warehouse extract-rat --debug-pages` (ingest.rat.debug_pages). Both take one `RatSettings`.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +17,28 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ingest.fingerprint import file_sha256
-from ingest.paths import display_path
 from ingest.rat.errors import (
     EncryptedPdfError,
     NoMatrixError,
     NotAPdfError,
+    OcrUncertainError,
     RatDocumentError,
     ScannedPdfError,
 )
 from ingest.rat.funding import funding_source_codes
 from ingest.rat.header import COLUMNS
-from ingest.rat.layout import Cell, Grid, page_grids
+from ingest.rat.layout import Grid, lowest_confidence, page_grids
 from ingest.rat.locations import resolve_location
 from ingest.rat.matrix import Matrix, assemble, header_diagnosis
 from ingest.rat.metadata import document_metadata
 from ingest.rat.numbers import parse_rupiah, parse_target
 from ingest.rat.page_text import PageText, page_text
+from ingest.rat.report import ParsingReport
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+from ingest.rat.text_repair import CellReading, cell_reading
+from ingest.spreadsheet_safe import spreadsheet_safe
+from store.fingerprint import file_sha256
+from store.paths import display_path
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -113,6 +123,7 @@ class RatDocument:
     columns_found: list[str] = field(default_factory=list)
     ocr: bool = False
     ocr_confidence: float | None = None  # OCR: the mean word confidence (0-100) over the document
+    report: ParsingReport | None = None  # what the extractor made of it, in counts
 
     @property
     def budget_total(self) -> int:
@@ -143,7 +154,7 @@ def _classified(path: Path, exc: Exception) -> RatDocumentError:
 
 
 def _document_grids(
-    pdf: pdfplumber.PDF, path: Path, progress: ProgressCallback | None
+    pdf: pdfplumber.PDF, path: Path, progress: ProgressCallback | None, settings: RatSettings
 ) -> tuple[list[Grid], list[PageText], bool]:
     grids: list[Grid] = []
     texts: list[PageText] = []
@@ -152,9 +163,9 @@ def _document_grids(
     for number, page in enumerate(pdf.pages, start=1):
         try:
             has_text = has_text or bool(page.chars)
-            on_page = page_grids(page, number)
+            on_page = page_grids(page, number, settings=settings)
             grids.extend(on_page)
-            texts.append(page_text(page, [grid.bbox for grid in on_page], number))
+            texts.append(page_text(page, [grid.bbox for grid in on_page], number, settings=settings))
         except PdfminerException as exc:
             raise _classified(path, exc) from exc
         except Exception as exc:  # pdfminer raises many kinds of errors on broken content streams
@@ -166,14 +177,33 @@ def _document_grids(
     return grids, texts, has_text
 
 
-def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str, ocr: bool = False) -> list[RatRow]:
+_NO_READING = CellReading("", False, 0)
+
+
+def _cell_readings(matrix: Matrix, settings: RatSettings) -> dict[int, CellReading]:
+    """Each distinct cell's text, read once however many rows a merged cell covers (by id)."""
+    cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
+    return {
+        key: cell_reading(cell.all_lines(), matrix.vocabulary, settings=settings)
+        for key, cell in cells.items()
+    }
+
+
+def _rows(
+    matrix: Matrix,
+    readings_of: dict[int, CellReading],
+    year: int | None,
+    source_file: str,
+    sha256: str,
+    ocr: bool = False,
+) -> list[RatRow]:
     rows: list[RatRow] = []
     budget_lines: dict[int, int] = {}
     pagu_index = COLUMNS.index("pagu")
     for index, matrix_row in enumerate(matrix.rows, start=1):
-        readings = matrix_row.readings(matrix.vocabulary)
-        values = {column: text for column, (text, _) in zip(COLUMNS, readings, strict=True)}
-        guessed = {column for column, (_, guess) in zip(COLUMNS, readings, strict=True) if guess}
+        readings = [readings_of[id(cell)] if cell else _NO_READING for cell in matrix_row.cells]
+        values = {column: reading.text for column, reading in zip(COLUMNS, readings, strict=True)}
+        guessed = {column for column, reading in zip(COLUMNS, readings, strict=True) if reading.guessed}
         pagu_cell = matrix_row.cells[pagu_index]
         budget_line = None
         if pagu_cell is not None and values["pagu"]:
@@ -208,44 +238,94 @@ def _rows(matrix: Matrix, year: int | None, source_file: str, sha256: str, ocr: 
     return rows
 
 
-def lowest_confidence(cells: list[Cell | None]) -> float | None:
-    """The lowest OCR word confidence in the cells (and their continuations on later pages)."""
-    values = [
-        line.confidence for cell in cells if cell for line in cell.all_lines() if line.confidence is not None
-    ]
-    return min(values) if values else None
+def _parsing_report(
+    matrix: Matrix,
+    readings_of: dict[int, CellReading],
+    rows: list[RatRow],
+    page_count: int,
+    tables_found: int,
+    ocr: bool,
+) -> ParsingReport:
+    cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
+    read = [key for key, reading in readings_of.items() if reading.text]
+    return ParsingReport(
+        pages=page_count,
+        matrix_pages=len(matrix.pages),
+        tables_found=tables_found,
+        rows=len(rows),
+        cells_read=len(read),
+        cells_from_merges=sum(sum(row.covered) for row in matrix.rows),
+        cells_uncertain=sum(len(row.uncertain_columns.split()) for row in rows),
+        rows_joined_across_pages=matrix.rows_joined_across_pages,
+        cells_joined_across_pages=matrix.cells_joined_across_pages,
+        wrap_repairs=sum(reading.repairs for reading in readings_of.values()),
+        ocr=ocr,
+        ocr_cells=len(read) if ocr else 0,
+        ocr_lowest_confidence=lowest_confidence([cells[key] for key in read]) if ocr else None,
+    )
 
 
-def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocument:
-    """Every logical row of the RAT matrix in `path`; raises a RatDocumentError saying why not."""
+@dataclass
+class Extraction:
+    """What the extractor saw in one PDF and made of it.
+
+    `grids`: every ruled table found, page by page (from the text layer, or the rules OCR found in a
+    scan's images); `scan`: the OCR reading of a scan (None for a text PDF); `matrix`: the matrix
+    assembled from the grids (None when no table is the matrix); `document` the result, or `error` why
+    there is none (an OcrUncertainError keeps its document too).
+    """
+
+    path: Path
+    page_count: int
+    grids: list[Grid]
+    scan: object | None = None  # ingest.rat.ocr.document.ScanReading, imported only for scans
+    matrix: Matrix | None = None
+    document: RatDocument | None = None
+    error: RatDocumentError | None = None
+
+
+def read_rat(
+    path: Path, progress: ProgressCallback | None = None, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> Extraction:
+    """Everything the extractor saw in `path` and made of it.
+
+    Raises a RatDocumentError when the file cannot be read as a PDF (or a scan cannot be read at all);
+    a PDF whose matrix is not found or not certain comes back with its `error` set.
+    """
     path = Path(path)
     sha256 = file_sha256(path) if path.is_file() else ""
     with _open(path) as pdf:
         page_count = len(pdf.pages)
-        grids, texts, has_text = _document_grids(pdf, path, progress)
+        grids, texts, has_text = _document_grids(pdf, path, progress, settings)
         scan = None
         if not has_text:
             if not any(page.images for page in pdf.pages):
                 raise ScannedPdfError(path, "no text layer and no page images: it has no text")
             from ingest.rat.ocr.document import read_scan  # only scans load the OCR code
 
-            scan = read_scan(pdf, path, progress)
+            scan = read_scan(pdf, path, progress, settings=settings)
             grids = scan.grids
             texts = scan.page_texts()
-    matrix = assemble(grids)
+    extraction = Extraction(path, page_count, grids, scan)
+    matrix = extraction.matrix = assemble(grids, settings=settings)
     if matrix is None:
         read_by = f" in the text OCR read from the scan ({scan.summary})" if scan else ""
-        raise NoMatrixError(path, f"no RAT matrix found{read_by}: {header_diagnosis(grids)}")
+        diagnosis = header_diagnosis(grids, settings=settings)
+        extraction.error = NoMatrixError(path, f"no RAT matrix found{read_by}: {diagnosis}")
+        return extraction
     if not matrix.rows:
-        raise NoMatrixError(path, "the RAT matrix header was found but it has no rows")
-    about = document_metadata(texts, matrix.year, path)
-    document = RatDocument(
+        extraction.error = NoMatrixError(path, "the RAT matrix header was found but it has no rows")
+        return extraction
+    about = document_metadata(texts, matrix.year, path, settings=settings)
+    readings_of = _cell_readings(matrix, settings)
+    rows = _rows(matrix, readings_of, about.year, display_path(path), sha256, ocr=scan is not None)
+    document = extraction.document = RatDocument(
         path=path,
         sha256=sha256,
         year=about.year,
         page_count=page_count,
         matrix_pages=matrix.pages,
-        rows=_rows(matrix, about.year, display_path(path), sha256, ocr=scan is not None),
+        rows=rows,
         year_source=about.year_source,
         issuer_bps_code=about.issuer_bps_code,
         issuer_name=about.issuer_name,
@@ -257,14 +337,30 @@ def extract_rat(path: Path, progress: ProgressCallback | None = None) -> RatDocu
         columns_found=matrix.columns_found,
         ocr=scan is not None,
         ocr_confidence=scan.mean_confidence if scan else None,
+        report=_parsing_report(matrix, readings_of, rows, page_count, len(grids), ocr=scan is not None),
     )
     if scan is not None:
-        scan.check(document, matrix)  # raises OcrUncertainError naming the cells to check
-    return document
+        try:
+            scan.check(document, matrix, settings)  # raises OcrUncertainError naming the cells to check
+        except OcrUncertainError as uncertain:
+            extraction.error = uncertain
+    return extraction
+
+
+def extract_rat(
+    path: Path, progress: ProgressCallback | None = None, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> RatDocument:
+    """Every logical row of the RAT matrix in `path`; raises a RatDocumentError saying why not."""
+    extraction = read_rat(path, progress, settings=settings)
+    if extraction.error is not None:
+        raise extraction.error
+    assert extraction.document is not None
+    return extraction.document
 
 
 def write_rows_csv(document: RatDocument, path: Path) -> None:
-    """Write the rows to `path` atomically, so a failed run never leaves half a file behind."""
+    """Write the rows to `path` atomically, so a failed run never leaves half a file behind; text that a
+    spreadsheet would take for a formula is written as text (ingest.spreadsheet_safe)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -272,5 +368,5 @@ def write_rows_csv(document: RatDocument, path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for record in document.records():
-            writer.writerow({k: "" if v is None else v for k, v in record.items()})
+            writer.writerow({k: "" if v is None else spreadsheet_safe(v) for k, v in record.items()})
     partial.replace(path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+
 # Every column a RAT matrix may have, in the order rows are written out. The province's plan has the 13
 # STANDARD_COLUMNS; regencies' TKPK add a responsible agency, sub-activities with their indicators, or
 # the budget spent, and may leave out Sektor or Kebijakan.
@@ -30,8 +32,7 @@ COLUMNS = [
 REGENCY_COLUMNS = {"sub_kegiatan", "indikator_sub_kegiatan", "perangkat_daerah", "realisasi"}
 STANDARD_COLUMNS = [column for column in COLUMNS if column not in REGENCY_COLUMNS]
 INDICATOR_COLUMNS = ["indikator_sasaran", "indikator_program", "indikator_kegiatan", "indikator_sub_kegiatan"]
-# A table is the matrix when its header names all of these and at least one indicator column.
-CORE_COLUMNS = ["program", "kegiatan", "lokasi", "target_kinerja", "pagu", "sumber_pendanaan"]
+# A table is the matrix when its header names all of these ("indikator": at least one indicator column).
 CORE_LABELS = {
     "program": "Program",
     "kegiatan": "Kegiatan",
@@ -77,7 +78,6 @@ _INDICATOR_OF = {
     "kegiatan": "indikator_kegiatan",
     "sub_kegiatan": "indikator_sub_kegiatan",
 }
-_MAX_HEADER_LENGTH = 48
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -85,11 +85,13 @@ def squeezed(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def column_names(header_texts: list[str]) -> list[str | None]:
+def column_names(
+    header_texts: list[str], *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> list[str | None]:
     """The canonical name of each column from its (multi-row) header text; None where none matches."""
     names: list[str | None] = []
     for text in header_texts:
-        match = _header_name(text)
+        match = _header_name(text, settings)
         if match == "indikator":
             owner = next((n for n in reversed(names) if n in _INDICATOR_OF), None)
             match = _INDICATOR_OF.get(owner or "")
@@ -102,9 +104,9 @@ def _header_key(text: str) -> str:
     return re.sub(r"(19|20)\d\d|tahun", "", squeezed(text))
 
 
-def _header_name(text: str) -> str | None:
+def _header_name(text: str, settings: RatSettings) -> str | None:
     key = _header_key(text)
-    if not key or len(key) > _MAX_HEADER_LENGTH:
+    if not key or len(key) > settings.max_header_length:
         return None
     found = next((name for name, pattern in _HEADER_PATTERNS.items() if pattern.fullmatch(key)), None)
     if found is None and _BARE_INDICATOR.fullmatch(key):
@@ -124,18 +126,20 @@ def is_matrix_header(names: list[str | None]) -> bool:
     return not missing_core_columns(names)
 
 
-def is_header_like(row_texts: list[str]) -> bool:
+def is_header_like(row_texts: list[str], *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> bool:
     """A repeated header row: several cells name matrix columns, none holds data."""
-    names = [_header_name(text) for text in row_texts if text.strip()]
+    names = [_header_name(text, settings) for text in row_texts if text.strip()]
     hits = sum(1 for name in names if name)
-    return hits >= 2 or (hits == 1 and len(names) == 1)
+    return hits >= settings.min_header_names or (hits == 1 and len(names) == 1)
 
 
-def is_column_number_row(row_texts: list[str]) -> bool:
+def is_column_number_row(row_texts: list[str], *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> bool:
     """The row that numbers the columns 1, 2, ..., n (printed under the header on every page)."""
     # Digits only: a header word that overflows its repeated header can land on this row ("K9egiatan").
     numbers = [re.sub(r"\D", "", t) for t in row_texts if t.strip()]
-    return len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    return len(numbers) >= settings.min_numbered_columns and numbers == [
+        str(i) for i in range(1, len(numbers) + 1)
+    ]
 
 
 def year_from_header(header_texts: list[str], names: list[str | None] | None = None) -> int | None:

@@ -13,6 +13,8 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table
 from pdfplumber.utils import extract_words
 
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+
 BBox = tuple[float, float, float, float]
 
 
@@ -84,7 +86,15 @@ class Grid:
         return [" ".join(line.text for line in cell.lines) if cell else "" for cell in self.own[r]]
 
 
-def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None = None) -> None:
+def lowest_confidence(cells: list[Cell | None]) -> float | None:
+    """The lowest OCR word confidence in the cells (and their continuations on later pages)."""
+    values = [
+        line.confidence for cell in cells if cell for line in cell.all_lines() if line.confidence is not None
+    ]
+    return min(values) if values else None
+
+
+def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None, settings: RatSettings) -> None:
     words_of: dict[int, list[dict]] = {id(cell): [] for cell in cells}
     for word in _words(page) if words is None else words:
         cx = (word["x0"] + word["x1"]) / 2
@@ -95,7 +105,7 @@ def _words_by_cell(page: Page, cells: list[Cell], words: list[dict] | None = Non
                 words_of[id(cell)].append(word)
                 break
     for cell in cells:
-        cell.lines = _lines_of(words_of[id(cell)])
+        cell.lines = _lines_of(words_of[id(cell)], settings)
 
 
 def _words(page: Page) -> list[dict]:
@@ -113,11 +123,11 @@ def _words(page: Page) -> list[dict]:
     return [word for chars in by_font.values() for word in extract_words(chars, **options)]
 
 
-def _lines_of(words: list[dict]) -> list[Line]:
+def _lines_of(words: list[dict], settings: RatSettings) -> list[Line]:
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
         height = word["bottom"] - word["top"]
-        if lines and abs(word["top"] - lines[-1].top) <= height * 0.5:
+        if lines and abs(word["top"] - lines[-1].top) <= height * settings.same_line_fraction:
             line = lines[-1]
             line.words.append(word["text"])
             line.fonts.append(_font(word))
@@ -155,7 +165,14 @@ def _font(word: dict) -> str:
     return word["chars"][0].get("fontname", "") if word.get("chars") else ""
 
 
-def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None = None) -> Grid:
+def grid_of(
+    page: Page,
+    table: Table,
+    page_number: int,
+    words: list[dict] | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+) -> Grid:
     column_bounds = [(c.bbox[0], c.bbox[2]) for c in table.columns]
     row_bounds = [(r.bbox[1], r.bbox[3]) for r in table.rows]
     own: list[list[Cell | None]] = []
@@ -170,7 +187,7 @@ def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None
                 own_row.append(cell)
                 all_cells.append(cell)
         own.append(own_row)
-    _words_by_cell(page, all_cells, words)
+    _words_by_cell(page, all_cells, words, settings)
 
     cover: list[list[Cell]] = []
     from_left: list[list[bool]] = []
@@ -183,7 +200,7 @@ def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None
                 left_row.append(False)
                 continue
             left = cover_row[c - 1] if c > 0 else None
-            if left is not None and left.bbox[2] > column_bounds[c][0] + 1:
+            if left is not None and left.bbox[2] > column_bounds[c][0] + settings.merge_overlap:
                 cover_row.append(left)
                 left_row.append(True)
             elif r > 0:
@@ -203,11 +220,21 @@ def grid_of(page: Page, table: Table, page_number: int, words: list[dict] | None
 
 
 def page_grids(
-    page: Page, page_number: int, words: list[dict] | None = None, table_settings: dict | None = None
+    page: Page,
+    page_number: int,
+    words: list[dict] | None = None,
+    table_settings: dict | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
 ) -> list[Grid]:
-    """Every ruled table on the page with at least two rows and two columns.
+    """Every ruled table on the page with at least `min_table_rows` rows and `min_table_columns` columns.
 
-    OCR passes the words it read and the settings locating the rules it found in the image instead.
+    OCR passes the words it read and the (pdfplumber) table settings locating the rules it found in the
+    image instead.
     """
     tables = page.find_tables(table_settings)
-    return [grid_of(page, t, page_number, words) for t in tables if len(t.rows) >= 2 and len(t.columns) >= 2]
+    return [
+        grid_of(page, t, page_number, words, settings=settings)
+        for t in tables
+        if len(t.rows) >= settings.min_table_rows and len(t.columns) >= settings.min_table_columns
+    ]

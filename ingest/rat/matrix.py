@@ -24,13 +24,10 @@ from ingest.rat.header import (
     squeezed,
     year_from_header,
 )
-from ingest.rat.layout import Cell, Grid, Line
+from ingest.rat.layout import BBox, Cell, Grid, Line
 from ingest.rat.numbers import parse_rupiah
-from ingest.rat.text_repair import Vocabulary, break_reading, joined_reading, joined_text
-
-_BARE_VOCABULARY = Vocabulary([])  # common words and place names, before the document's own are known
-_COLUMN_TOLERANCE = 3.0  # points; the same matrix keeps its column edges from page to page
-_MAX_HEADER_ROWS = 5
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+from ingest.rat.text_repair import Vocabulary, break_reading
 
 
 @dataclass
@@ -40,13 +37,7 @@ class MatrixRow:
     page_first: int
     page_last: int
     uncertain: set[str] = field(default_factory=set)  # columns whose reading the layout cannot decide
-
-    def values(self, vocabulary: Vocabulary) -> list[str]:
-        return [joined_text(cell.all_lines(), vocabulary) if cell else "" for cell in self.cells]
-
-    def readings(self, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
-        """Per column: the text, and whether a line break in it was read on a guess."""
-        return [joined_reading(cell.all_lines(), vocabulary) if cell else ("", False) for cell in self.cells]
+    bands: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) of each grid row it spans
 
 
 @dataclass
@@ -57,6 +48,14 @@ class Matrix:
     rows: list[MatrixRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
+    # Where it was found: each matrix page's grid and its first data row; the grid column index of each
+    # canonical column (None: the matrix lacks it).
+    grids: list[tuple[Grid, int]] = field(default_factory=list)
+    order: list[int | None] = field(default_factory=list)
+    # Joins made across page breaks: rows whose text goes on at the top of the next page, and page-top
+    # cells read as the rest of a cell from the page before (a row's overflow, a merged cell's blank).
+    rows_joined_across_pages: int = 0
+    cells_joined_across_pages: int = 0
 
 
 def _header_texts(grid: Grid, last_header_row: int) -> list[str]:
@@ -67,7 +66,7 @@ def _header_texts(grid: Grid, last_header_row: int) -> list[str]:
     return texts
 
 
-def _completed_header(grid: Grid, last: int, texts: list[str]) -> list[str]:
+def _completed_header(grid: Grid, last: int, texts: list[str], settings: RatSettings) -> list[str]:
     """Header texts with a label's overflow taken back from the row below ("Sumber Pendanaa" + "n").
 
     A word processor can draw the end of a wrapped label over the next row (the column-number row or
@@ -78,43 +77,46 @@ def _completed_header(grid: Grid, last: int, texts: list[str]) -> list[str]:
     completed = list(texts)
     for c, text in enumerate(texts):
         cell = grid.own[last + 1][c]
-        if column_names([text])[0] or cell is None or not cell.lines or not cell.lines[0].words:
+        named = column_names([text], settings=settings)[0]
+        if named or cell is None or not cell.lines or not cell.lines[0].words:
             continue
         fragment = re.sub(r"[\d\s]", "", cell.lines[0].words[0])
-        if fragment and column_names([text + fragment])[0]:
+        if fragment and column_names([text + fragment], settings=settings)[0]:
             completed[c] = text + fragment
     return completed
 
 
-def _find_header(grid: Grid) -> tuple[list[str | None], int, list[str]] | None:
+def _find_header(grid: Grid, settings: RatSettings) -> tuple[list[str | None], int, list[str]] | None:
     """The canonical names of the grid's columns, the first data row and the whole labels (squeezed),
     if the grid starts the matrix."""
-    for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
+    for last in range(min(settings.max_header_rows, len(grid.own))):
         texts = _header_texts(grid, last)
-        names = column_names(texts)
+        names = column_names(texts, settings=settings)
         if not is_matrix_header(names):
-            texts = _completed_header(grid, last, texts)
-            names = column_names(texts)
+            texts = _completed_header(grid, last, texts, settings)
+            names = column_names(texts, settings=settings)
         if is_matrix_header(names):
             # Further header rows (sub-headings under a group such as "Target Tahun 2023") belong to it.
-            while last + 1 < len(grid.own) and is_header_like(grid.row_text(last + 1)):
+            while last + 1 < len(grid.own) and is_header_like(grid.row_text(last + 1), settings=settings):
                 last += 1
-                names = column_names(_header_texts(grid, last))
+                names = column_names(_header_texts(grid, last), settings=settings)
             first_data = last + 1
-            while first_data < len(grid.own) and is_column_number_row(grid.row_text(first_data)):
+            while first_data < len(grid.own) and is_column_number_row(
+                grid.row_text(first_data), settings=settings
+            ):
                 first_data += 1
-            shown = _page_header(grid, first_data)
+            shown = _page_header(grid, first_data, settings)
             whole = [max(squeezed(text), seen, key=len) for text, seen in zip(texts, shown, strict=True)]
             return names, first_data, whole
     return None
 
 
-def header_diagnosis(grids: Iterable[Grid]) -> str:
+def header_diagnosis(grids: Iterable[Grid], *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> str:
     """Why no table is the matrix: the table that comes closest, the core columns it has and lacks."""
     best: tuple[int, int, list[str], list[str]] | None = None
     for grid in grids:
-        for last in range(min(_MAX_HEADER_ROWS, len(grid.own))):
-            names = column_names(_header_texts(grid, last))
+        for last in range(min(settings.max_header_rows, len(grid.own))):
+            names = column_names(_header_texts(grid, last), settings=settings)
             missing = missing_core_columns(names)
             found = [c for c in CORE_LABELS if c not in missing]
             if best is None or len(found) > len(best[2]):
@@ -129,15 +131,16 @@ def header_diagnosis(grids: Iterable[Grid]) -> str:
     )
 
 
-def _same_columns(grid: Grid, bounds: list[tuple[float, float]]) -> bool:
+def _same_columns(grid: Grid, bounds: list[tuple[float, float]], settings: RatSettings) -> bool:
     # Left edges only: pdfplumber stretches a column's right edge over any cell merged across it
     # (a "Jumlah" label spanning ten columns), while the left edges stay where the rules are.
     return grid.n_columns == len(bounds) and all(
-        abs(a0 - b0) <= _COLUMN_TOLERANCE for (a0, _), (b0, _) in zip(grid.column_bounds, bounds, strict=True)
+        abs(a0 - b0) <= settings.column_tolerance
+        for (a0, _), (b0, _) in zip(grid.column_bounds, bounds, strict=True)
     )
 
 
-def _first_data_row(grid: Grid, header_rows: int) -> int:
+def _first_data_row(grid: Grid, header_rows: int, settings: RatSettings) -> int:
     """Skip the repeated header and the column-number row at the top of a continuation page.
 
     The header repeats with as many rows as on the matrix's first page: a row below them that names
@@ -146,20 +149,24 @@ def _first_data_row(grid: Grid, header_rows: int) -> int:
     r = 0
     while r < min(header_rows, len(grid.own)):
         texts = grid.row_text(r)
-        if is_column_number_row(texts) or is_header_like(texts) or not any(texts):
+        number_row = is_column_number_row(texts, settings=settings)
+        if number_row or is_header_like(texts, settings=settings) or not any(texts):
             r += 1
         else:
             break
-    while r < len(grid.own) and is_column_number_row(grid.row_text(r)):
+    while r < len(grid.own) and is_column_number_row(grid.row_text(r), settings=settings):
         r += 1
     return r
 
 
-def _page_header(grid: Grid, first: int) -> list[str]:
+def _page_header(grid: Grid, first: int, settings: RatSettings) -> list[str]:
     """Each column's header text on this page (rows above `first`, column numbers left out), squeezed."""
     texts = [grid.row_text(r) for r in range(first)]
     # The column-number row can carry a label's overflow too ("n 13"): its letters count, its digits not.
-    texts = [[re.sub(r"\d", "", t) for t in row] if is_column_number_row(row) else row for row in texts]
+    texts = [
+        [re.sub(r"\d", "", t) for t in row] if is_column_number_row(row, settings=settings) else row
+        for row in texts
+    ]
     return [
         squeezed(" ".join(texts[r][c] for r in range(first) if not grid.covered_from_left[r][c]))
         for c in range(grid.n_columns)
@@ -176,7 +183,7 @@ def _header_fonts(grid: Grid, first: int) -> tuple[set[str], set[str]]:
     return header, data
 
 
-def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
+def _drop_header_overflow(grid: Grid, first: int, reference: list[str], settings: RatSettings) -> None:
     """Remove from the first data row the end of a header word that overflowed a repeated header.
 
     A header cell whose words wrap ("Sumber Pendanaa|n") can overflow its repeated copy on later pages;
@@ -186,7 +193,7 @@ def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
     """
     if first >= len(grid.own):
         return
-    here = _page_header(grid, first)
+    here = _page_header(grid, first, settings)
     header_fonts, data_fonts = _header_fonts(grid, first)
     header_only = header_fonts - data_fonts
 
@@ -194,7 +201,7 @@ def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
         font = line.fonts[index] if index < len(line.fonts) else ""
         if header_only and font:
             return font in header_only
-        return line.top < cell.bbox[1] + 0.5
+        return line.top < cell.bbox[1] + settings.header_overflow_slack
 
     for c, (whole, shown) in enumerate(zip(reference, here, strict=True)):
         cell = grid.own[first][c]
@@ -202,7 +209,9 @@ def _drop_header_overflow(grid: Grid, first: int, reference: list[str]) -> None:
             continue
         missing = whole[len(shown) :]
         found: list[tuple[Line, int]] = []
-        words = [(line, k) for line in cell.lines[:3] for k in range(len(line.words))]
+        words = [
+            (line, k) for line in cell.lines[: settings.header_overflow_lines] for k in range(len(line.words))
+        ]
         for line, k in words:  # from the cell's first word on, as long as the label goes on
             word = line.words[k]
             key = squeezed(word)
@@ -228,7 +237,7 @@ def _last_segment(cell: Cell) -> Cell:
     return cell
 
 
-def _overflows(cell: Cell | None) -> bool:
+def _overflows(cell: Cell | None, settings: RatSettings) -> bool:
     """True when the cell's text runs to the bottom of its last segment, so it may continue overleaf."""
     if cell is None:
         return False
@@ -237,16 +246,19 @@ def _overflows(cell: Cell | None) -> bool:
         return False
     last: Line = segment.lines[-1]
     line_height = last.bottom - last.top
-    return segment.bbox[3] - last.bottom <= 1.6 * line_height + 2.0
+    reach = settings.overflow_line_heights * line_height + settings.overflow_slack
+    return segment.bbox[3] - last.bottom <= reach
 
 
-def _continues(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> bool:
+def _continues(
+    previous: MatrixRow, grid: Grid, r: int, order: list[int | None], settings: RatSettings
+) -> bool:
     """Whether grid row r (at the top of a page) holds the overflow of `previous` from the page before."""
     own = grid.own[r]
     text_columns = [i for i, c in enumerate(order) if c is not None and (cell := own[c]) and cell.has_text]
     if not text_columns:
         return False
-    return all(_overflows(previous.cells[i]) for i in text_columns)
+    return all(_overflows(previous.cells[i], settings) for i in text_columns)
 
 
 def _set_right_limits(grids: list[Grid]) -> None:
@@ -265,7 +277,7 @@ def _set_right_limits(grids: list[Grid]) -> None:
                     line.right_limit = cell.bbox[2] - padding.get(c, 0.0)
 
 
-def assemble(grids: Iterable[Grid]) -> Matrix | None:
+def assemble(grids: Iterable[Grid], *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> Matrix | None:
     """The matrix found among `grids` (in page order), or None if no grid has the RAT header."""
     matrix: Matrix | None = None
     order: list[int | None] = []  # grid column index of each canonical column; None: the matrix lacks it
@@ -279,7 +291,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
 
     for grid in grids:
         if matrix is None:
-            found = _find_header(grid)
+            found = _find_header(grid, settings)
             if found is None:
                 continue
             names, first, reference_header = found
@@ -289,10 +301,11 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             header_rows = _header_texts(grid, first - 1)
             matrix = Matrix(year=year_from_header(header_rows, names))
             matrix.columns_found = [name for name in names if name]
-            _drop_header_overflow(grid, first, reference_header)
-        elif _same_columns(grid, bounds):
-            first = _first_data_row(grid, header_row_count)
-            _drop_header_overflow(grid, first, reference_header)
+            matrix.order = order
+            _drop_header_overflow(grid, first, reference_header, settings)
+        elif _same_columns(grid, bounds, settings):
+            first = _first_data_row(grid, header_row_count, settings)
+            _drop_header_overflow(grid, first, reference_header, settings)
         else:
             continue
         matrix_grids.append(grid)
@@ -300,6 +313,7 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
 
     if matrix is None:
         return None
+    matrix.grids = pending
     _set_right_limits(matrix_grids)
     merging, merged_columns = _merging_columns(pending, order)
 
@@ -325,13 +339,16 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
                 continue
             previous = matrix.rows[-1] if matrix.rows else None
             at_page_top = r == first and previous is not None and previous.page_last < grid.page
-            if at_page_top and _continues(previous, grid, r, order):
+            if at_page_top and _continues(previous, grid, r, order, settings):
                 _join_overflow(previous, grid, r, order)
+                matrix.rows_joined_across_pages += 1
                 continue
             uncertain = set()
             if at_page_top and not _starts_group(grid, r, order):
-                uncertain = _inherit_split_merges(previous, grid, r, order, merged_columns, doubtful)
-                cut_merges = _possible_cut_merges(previous, grid, r, order, merging)
+                uncertain = _inherit_split_merges(
+                    previous, grid, r, order, merged_columns, doubtful, settings
+                )
+                cut_merges = _possible_cut_merges(previous, grid, r, order, merging, settings)
                 uncertain |= cut_merges
                 previous.uncertain |= cut_merges
                 # Rows further down that a doubtful blank covers share its doubt.
@@ -349,7 +366,10 @@ def assemble(grids: Iterable[Grid]) -> Matrix | None:
             matrix.rows.append(row)
     # Built from whole cells, so a word's tail at the top of the next page is not mistaken for a word.
     cells = {id(cell): cell for row in matrix.rows for cell in row.cells if cell is not None}
-    matrix.vocabulary = Vocabulary(cell.all_lines() for cell in cells.values())
+    matrix.vocabulary = Vocabulary((cell.all_lines() for cell in cells.values()), settings=settings)
+    matrix.cells_joined_across_pages = sum(
+        1 for grid, _ in pending for row in grid.own for cell in row if cell is not None and cell.alias
+    )
     return matrix
 
 
@@ -387,6 +407,15 @@ def _total_row(grid: Grid, r: int, order: list[int | None]) -> tuple[bool, str] 
     return bool(match.group(1)), "".join(line.text for line in pagu.lines) if pagu is not None else ""
 
 
+def _row_band(grid: Grid, r: int) -> tuple[int, BBox]:
+    """Grid row r's box on its page (pdfplumber's row box stretches over cells merged down from it:
+    the row ends where the next one starts)."""
+    top, bottom = grid.row_bounds[r]
+    if r + 1 < len(grid.row_bounds):
+        bottom = grid.row_bounds[r + 1][0]
+    return grid.page, (grid.bbox[0], top, grid.bbox[2], bottom)
+
+
 def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int | None]) -> None:
     for i, c in enumerate(order):
         if c is None:
@@ -399,6 +428,7 @@ def _join_overflow(previous: MatrixRow, grid: Grid, r: int, order: list[int | No
             _last_segment(target).continued_in.append(part)
         part.alias = target
     previous.page_last = grid.page
+    previous.bands.append(_row_band(grid, r))
 
 
 def _merging_columns(pending: list[tuple[Grid, int]], order: list[int | None]) -> tuple[set[str], set[str]]:
@@ -430,6 +460,7 @@ def _inherit_split_merges(
     order: list[int | None],
     merged_columns: set[str],
     doubtful: set[int],
+    settings: RatSettings,
 ) -> set[str]:
     """A merged cell cut by the page break shows up blank at the top of the next page: keep its value.
 
@@ -461,7 +492,7 @@ def _inherit_split_merges(
             continue
         above = previous.cells[i]
         # pdfplumber's row box stretches over merged cells: the next row's top is where this row ends.
-        spans_down = r + 1 < len(grid.own) and part.bbox[3] > grid.row_bounds[r + 1][0] + 1.0
+        spans_down = r + 1 < len(grid.own) and part.bbox[3] > grid.row_bounds[r + 1][0] + settings.span_slack
         # The budget spent is merged with the budget it belongs to.
         budget_continues = (
             (name == "pagu" and has_text("target_kinerja"))
@@ -498,7 +529,12 @@ def _starts_group(grid: Grid, r: int, order: list[int | None]) -> bool:
 
 
 def _possible_cut_merges(
-    previous: MatrixRow, grid: Grid, r: int, order: list[int | None], merged_columns: set[str]
+    previous: MatrixRow,
+    grid: Grid,
+    r: int,
+    order: list[int | None],
+    merged_columns: set[str],
+    settings: RatSettings,
 ) -> set[str]:
     """Columns whose text at the top of a new page may be the rest of a merged cell from the page before.
 
@@ -515,7 +551,9 @@ def _possible_cut_merges(
     found = set()
     for i, (name, c) in enumerate(zip(COLUMNS, order, strict=True)):
         part = grid.own[r][c] if c is not None else None
-        if part is None or not part.has_text or i not in bottoms or not _overflows(previous.cells[i]):
+        if part is None or not part.has_text or i not in bottoms:
+            continue
+        if not _overflows(previous.cells[i], settings):
             continue
         if name not in merged_columns:
             continue
@@ -524,7 +562,8 @@ def _possible_cut_merges(
         first_line = next(line for line in part.lines if line.words)
         if " ".join(line.text for line in part.lines) == " ".join(line.text for line in above.all_lines()):
             continue  # the same text again: a cell of its own (authors repeat values instead of merging)
-        cut, guess = break_reading(lines[-1], first_line, _BARE_VOCABULARY)
+        # Common words and place names only: the document's own words are not known yet.
+        cut, guess = break_reading(lines[-1], first_line, _bare_vocabulary(settings), settings=settings)
         if cut and not guess:
             # A word cut by the page break ("Pendapata|n Asli Daerah"): the merged cell goes on here.
             _last_segment(above).continued_in.append(part)
@@ -548,4 +587,16 @@ def _new_row(grid: Grid, r: int, order: list[int | None], origin: dict[int, int]
         origin.setdefault(id(cell), index)
         cells.append(cell)
         covered.append(origin[id(cell)] != index)
-    return MatrixRow(cells=cells, covered=covered, page_first=grid.page, page_last=grid.page)
+    return MatrixRow(
+        cells=cells, covered=covered, page_first=grid.page, page_last=grid.page, bands=[_row_band(grid, r)]
+    )
+
+
+_BARE_VOCABULARIES: dict[RatSettings, Vocabulary] = {}
+
+
+def _bare_vocabulary(settings: RatSettings) -> Vocabulary:
+    """Common words and place names, before the document's own are known (built once per settings)."""
+    if settings not in _BARE_VOCABULARIES:
+        _BARE_VOCABULARIES[settings] = Vocabulary([], settings=settings)
+    return _BARE_VOCABULARIES[settings]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.rat.page_text import PageText, TextLine
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.regions import PROVINCE_BPS_CODE, PROVINCE_NAME, bps_code_for_area, load_regencies
 
 YEAR_FROM_MATRIX_HEADER = "matrix_header"
@@ -25,9 +26,6 @@ YEAR_FROM_TITLE_PAGE = "title_page"
 YEAR_FROM_RUNNING_HEADER = "running_header"
 YEAR_FROM_FILE_NAME = "file_name"
 
-_COVER_MAX_WORDS = 90  # a cover page carries a title block, not paragraphs
-_HEADING_SIZE_RATIO = 1.15
-_RUNNING_BAND = 0.12  # share of the page height at the top and bottom where running headers sit
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TITLE_PHRASE = re.compile(r"\b(rencana\s+aksi|\bRAT\b)", re.I)
 # A table's or figure's caption names the matrix, not the document: "Tabel 3.1 Matriks Rencana Aksi ...".
@@ -91,8 +89,8 @@ class DocumentMetadata:
     printed_date: datetime.date | None = None
 
 
-def _is_cover(page: PageText) -> bool:
-    return not page.has_table and 0 < page.word_count <= _COVER_MAX_WORDS
+def _is_cover(page: PageText, settings: RatSettings) -> bool:
+    return not page.has_table and 0 < page.word_count <= settings.cover_max_words
 
 
 def _body_size(page: PageText) -> float:
@@ -106,7 +104,7 @@ def _is_date_line(text: str) -> bool:
     return bool(_SIGNED_DATE.match(text) or _BARE_DATE.match(text))
 
 
-def _title_lines(page: PageText) -> list[TextLine]:
+def _title_lines(page: PageText, settings: RatSettings) -> list[TextLine]:
     """The lines that make the title on the first page.
 
     On a cover: the run of largest-type lines (the date and the office under it are not the title).
@@ -115,22 +113,23 @@ def _title_lines(page: PageText) -> list[TextLine]:
     lines = [line for line in page.lines if not _is_date_line(line.text)]
     if not lines:
         return []
-    if _is_cover(page):
+    if _is_cover(page, settings):
         biggest = max(line.size for line in lines)
         start = next(
             (i for i, line in enumerate(lines) if _TITLE_PHRASE.search(line.text)),
-            next(i for i, line in enumerate(lines) if line.size >= biggest * 0.95),
+            next(i for i, line in enumerate(lines) if line.size >= biggest * settings.title_size_fraction),
         )
         size = lines[start].size
         run = [lines[start]]
         for line in lines[start + 1 :]:
             gap = line.top - run[-1].bottom
-            if line.size < size * 0.75 or gap > 2.5 * max(size, 1.0):
+            smaller = line.size < size * settings.title_continuation_size
+            if smaller or gap > settings.title_max_gap * max(size, 1.0):
                 break
             run.append(line)
         return run
     body = _body_size(page)
-    return [line for line in lines if line.size >= body * _HEADING_SIZE_RATIO]
+    return [line for line in lines if line.size >= body * settings.heading_size_ratio]
 
 
 def _title_from_text(text: str) -> str | None:
@@ -141,7 +140,9 @@ def _title_from_text(text: str) -> str | None:
     return match.group(0).rstrip(" .;:") or None
 
 
-def title_of(first_page: PageText | None, running: list[str] = ()) -> tuple[str | None, list[str]]:
+def title_of(
+    first_page: PageText | None, running: list[str] = (), *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> tuple[str | None, list[str]]:
     """The document's title as printed on its first page, and the title-block texts to read it from.
 
     Running headers (`running`) and captions are left out: they are read as what they are.
@@ -161,9 +162,9 @@ def title_of(first_page: PageText | None, running: list[str] = ()) -> tuple[str 
     )
     if not first_page.lines:
         return None, []
-    lines = _title_lines(first_page)
+    lines = _title_lines(first_page, settings)
     block = " ".join(line.text for line in lines)
-    if _is_cover(first_page) and block:
+    if _is_cover(first_page, settings) and block:
         # A cover holds nothing but the plan's identity: its other lines (the office, a "(Perubahan)" in
         # smaller type) are read too, after the title.
         rest = [line.text for line in first_page.lines if line not in lines and not _is_date_line(line.text)]
@@ -177,7 +178,7 @@ def title_of(first_page: PageText | None, running: list[str] = ()) -> tuple[str 
     return title, texts
 
 
-def running_headers(pages: list[PageText]) -> list[str]:
+def running_headers(pages: list[PageText], *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> list[str]:
     """Lines repeated at the top or bottom of several pages (page numbers aside)."""
     if not pages:
         return []
@@ -186,9 +187,8 @@ def running_headers(pages: list[PageText]) -> list[str]:
     for page in pages:
         keys = set()
         for line in page.lines:
-            in_band = line.bottom <= page.height * _RUNNING_BAND or line.top >= page.height * (
-                1 - _RUNNING_BAND
-            )
+            band = settings.running_band
+            in_band = line.bottom <= page.height * band or line.top >= page.height * (1 - band)
             if not in_band:
                 continue
             key = _running_key(line.text)
@@ -275,7 +275,9 @@ def _date_of(match: re.Match[str]) -> datetime.date | None:
         return None
 
 
-def printed_date_of(pages: list[PageText]) -> datetime.date | None:
+def printed_date_of(
+    pages: list[PageText], *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> datetime.date | None:
     """The signature line's date anywhere outside the matrix, else a bare 'Desember 2022' on a cover."""
     for page in pages:
         for line in page.lines:
@@ -283,7 +285,7 @@ def printed_date_of(pages: list[PageText]) -> datetime.date | None:
             if match and (found := _date_of(match)):
                 return found
     for page in pages[:1]:
-        if _is_cover(page):
+        if _is_cover(page, settings):
             for line in page.lines:
                 match = _BARE_DATE.match(line.text)
                 if match and (found := _date_of(match)):
@@ -291,11 +293,17 @@ def printed_date_of(pages: list[PageText]) -> datetime.date | None:
     return None
 
 
-def document_metadata(pages: list[PageText], header_year: int | None, path: Path) -> DocumentMetadata:
+def document_metadata(
+    pages: list[PageText],
+    header_year: int | None,
+    path: Path,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+) -> DocumentMetadata:
     """Everything the document says about itself; `pages` are its pages' text outside tables, in order."""
     first = next((page for page in pages if page.lines), None)
-    headers = running_headers(pages)
-    title, title_texts = title_of(first, headers)
+    headers = running_headers(pages, settings=settings)
+    title, title_texts = title_of(first, headers, settings=settings)
 
     year, year_source = header_year, YEAR_FROM_MATRIX_HEADER if header_year else None
     for texts, source in (
@@ -318,5 +326,5 @@ def document_metadata(pages: list[PageText], header_year: int | None, path: Path
         issuer_name=official_area_name(issuer) if issuer is not None else None,
         issuer_source=issuer_source if issuer is not None else None,
         revision_marker=revision_marker_of([*title_texts, *headers]),
-        printed_date=printed_date_of(pages),
+        printed_date=printed_date_of(pages, settings=settings),
     )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pdfplumber.page import Page
 from pdfplumber.utils import extract_words
 
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+
 BBox = tuple[float, float, float, float]
 
 
@@ -40,14 +42,17 @@ def _inside(obj: dict, boxes: Iterable[BBox]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def page_text(page: Page, table_boxes: list[BBox], number: int) -> PageText:
+def page_text(
+    page: Page, table_boxes: list[BBox], number: int, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> PageText:
     """The page's text lines that lie outside `table_boxes`, top to bottom."""
     boxes = list(table_boxes)
     chars = [char for char in page.chars if not _inside(char, boxes)]
     words = extract_words(chars, extra_attrs=["size"]) if chars else []
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
-        if rows and abs(word["top"] - rows[-1][0]["top"]) <= (word["bottom"] - word["top"]) * 0.5:
+        height = word["bottom"] - word["top"]
+        if rows and abs(word["top"] - rows[-1][0]["top"]) <= height * settings.same_line_fraction:
             rows[-1].append(word)
         else:
             rows.append([word])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.rat.extract import RatDocument, RatRow, extract_rat
+from ingest.rat.report import ParsingReport
 
 DOCUMENTS_TABLE = "rat_documents"
 ROWS_TABLE = "rat_matrix_rows"
@@ -60,7 +61,19 @@ DOCUMENT_DTYPES = {
     "columns_found": "string",
     "ocr": "boolean",
     "ocr_confidence": "Float64",
+    # The parsing report (ingest.rat.report): its counts, and the line `extract-rat` and `status` print.
+    "tables_found": "Int64",
+    "cells_read": "Int64",
+    "cells_from_merges": "Int64",
+    "cells_uncertain": "Int64",
+    "rows_joined_across_pages": "Int64",
+    "cells_joined_across_pages": "Int64",
+    "wrap_repairs": "Int64",
+    "ocr_cells": "Int64",
+    "ocr_lowest_confidence": "Float64",
+    "parsing_report": "string",
 }
+_REPORT_COLUMNS = [name for name in DOCUMENT_DTYPES if name in ParsingReport.__dataclass_fields__]
 
 
 def _typed(records: list[dict], dtypes: dict[str, str]) -> pd.DataFrame:
@@ -68,6 +81,7 @@ def _typed(records: list[dict], dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def document_record(document: RatDocument) -> dict[str, object]:
+    report = document.report.record() if document.report else {}
     return {
         "title": document.title,
         "issuer_bps_code": document.issuer_bps_code,
@@ -87,6 +101,8 @@ def document_record(document: RatDocument) -> dict[str, object]:
         "columns_found": " ".join(document.columns_found),
         "ocr": document.ocr,
         "ocr_confidence": document.ocr_confidence,
+        **{name: report.get(name) for name in _REPORT_COLUMNS},
+        "parsing_report": document.report.line() if document.report else None,
     }
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from ingest.rat.layout import Line
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.regions import load_regencies
 
-_TOLERANCE = 0.75  # points of slack for rounding in glyph positions
 _PUNCTUATION = "()[]{},.;:!?\"'“”"
 _NUMERIC = re.compile(r"^[<>~]?[\d.,/]+$")
 # Short words that the document may never print mid-line but that are certainly words.
@@ -106,14 +107,16 @@ def _place_names() -> frozenset[str]:
 _CONFIXES = (("ke", "an"), ("pe", "an"), ("per", "an"), ("pem", "an"), ("pen", "an"), ("peng", "an"))
 
 
-def is_confixed_compound(token: str) -> bool:
+def is_confixed_compound(token: str, *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> bool:
     """A compound set solid inside a confix, which the word list lacks: "ke-tenaga-kerja-an"."""
     _, roots = _lexicon()
     key = _key(token)
+    shortest = settings.min_compound_part
     for prefix, suffix in _CONFIXES:
         if key.startswith(prefix) and key.endswith(suffix):
             core = key[len(prefix) : len(key) - len(suffix)]
-            if any(core[:i] in roots and core[i:] in roots for i in range(3, len(core) - 2)):
+            splits = range(shortest, len(core) - shortest + 1)
+            if any(core[:i] in roots and core[i:] in roots for i in splits):
                 return True
     return False
 
@@ -128,12 +131,12 @@ def is_root_word(token: str) -> bool:
 class Vocabulary:
     """Tokens the document prints whole: not next to a line break that could be inside a word."""
 
-    def __init__(self, cells: Iterable[list[Line]]) -> None:
+    def __init__(self, cells: Iterable[list[Line]], *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> None:
         self.words: set[str] = set(_COMMON_WORDS) | _place_names()
         for lines in cells:
             for i, line in enumerate(lines):
-                cut_before = i > 0 and line_is_full(lines[i - 1], line)
-                cut_after = i + 1 < len(lines) and line_is_full(line, lines[i + 1])
+                cut_before = i > 0 and line_is_full(lines[i - 1], line, settings)
+                cut_after = i + 1 < len(lines) and line_is_full(line, lines[i + 1], settings)
                 for j, token in enumerate(line.words):
                     if (j == 0 and cut_before) or (j == len(line.words) - 1 and cut_after):
                         continue
@@ -143,18 +146,17 @@ class Vocabulary:
         return _key(token) in self.words
 
 
-def line_is_full(line: Line, next_line: Line) -> bool:
+def line_is_full(line: Line, next_line: Line, settings: RatSettings) -> bool:
     """A line with no room left for the next line's first character."""
-    return bool(line.words) and line.x1 + next_line.next_char_width > line.right_limit - _TOLERANCE
+    return bool(line.words) and line.x1 + next_line.next_char_width > line.right_limit - settings.wrap_slack
 
 
-def could_be_one_cut_word(line: Line, next_line: Line) -> bool:
+def could_be_one_cut_word(line: Line, next_line: Line, settings: RatSettings) -> bool:
     """Engines cut only words wider than a whole line, so the two pieces together must be that wide."""
     line_width = line.right_limit - line.left_limit
-    return line.last_word_width + next_line.first_word_width > line_width - _TOLERANCE
+    return line.last_word_width + next_line.first_word_width > line_width - settings.wrap_slack
 
 
-_SUFFIX_FRAGMENT_LENGTH = 3  # "a", "n", "an", "nya", "gan": what a cut usually leaves for the next line
 _PREFIX_WORDS = {"di", "ke", "se"}  # words that are also prefixes: "di dalam" / "Disabilitas"
 
 
@@ -165,11 +167,11 @@ def _joint_word(last: str, first: str) -> str:
     return head + tail
 
 
-def _is_cut(line: Line, next_line: Line) -> bool:
-    return line_is_full(line, next_line) and could_be_one_cut_word(line, next_line)
+def _is_cut(line: Line, next_line: Line, settings: RatSettings) -> bool:
+    return line_is_full(line, next_line, settings) and could_be_one_cut_word(line, next_line, settings)
 
 
-def _is_strong_word(token: str, vocabulary: Vocabulary) -> bool:
+def _is_strong_word(token: str, vocabulary: Vocabulary, settings: RatSettings) -> bool:
     """A token that is a word as it stands: printed whole by the document, a root, or a long inflected word.
 
     Short roots and short inflected forms are left out: the word list and the stemmer make words of
@@ -178,8 +180,8 @@ def _is_strong_word(token: str, vocabulary: Vocabulary) -> bool:
     key = _key(token)
     return (
         token in vocabulary
-        or (len(key) >= 5 and is_root_word(token))
-        or (len(key) >= 7 and is_indonesian_word(token))
+        or (len(key) >= settings.strong_root_length and is_root_word(token))
+        or (len(key) >= settings.strong_inflected_length and is_indonesian_word(token))
     )
 
 
@@ -189,6 +191,8 @@ def break_reading(
     vocabulary: Vocabulary,
     line_before: Line | None = None,
     line_after: Line | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
 ) -> tuple[bool, bool]:
     """(the break is inside a word, that reading is a guess) for the break between two lines of a cell.
 
@@ -198,16 +202,16 @@ def break_reading(
     start consecutive lines ("Persentasi|stunting", "pekerjaan|renumeratif") stay two words. What the
     evidence cannot settle is read the likelier way and reported as a guess.
     """
-    if not _is_cut(line, next_line):
+    if not _is_cut(line, next_line, settings):
         return False, False
     alone = len(line.words) == 1
     last, first = line.words[-1], next_line.words[0]
     # A word cut twice ("Ke|masyarakata|n", "pr|oduk-produk|") is judged whole.
     whole_tail = first
-    if line_after is not None and len(next_line.words) == 1 and _is_cut(next_line, line_after):
+    if line_after is not None and len(next_line.words) == 1 and _is_cut(next_line, line_after, settings):
         whole_tail = first + line_after.words[0]
     whole_head = last
-    if line_before is not None and alone and _is_cut(line_before, line):
+    if line_before is not None and alone and _is_cut(line_before, line, settings):
         whole_head = line_before.words[-1] + last
     if _NUMERIC.match(last) and first[:1].isdigit():
         return True, False
@@ -227,16 +231,16 @@ def break_reading(
             return True, (last + first) not in vocabulary  # "APB|D" is sure when "APBD" is printed whole
         return False, False
     joined_is_word = any(
-        is_indonesian_word(joint) or is_confixed_compound(joint)
+        is_indonesian_word(joint) or is_confixed_compound(joint, settings=settings)
         for joint in (_joint_word(last, first), _joint_word(last, whole_tail))
     )
-    head_is_word = any(_is_strong_word(t, vocabulary) for t in (last, whole_head))
-    tail_is_word = any(_is_strong_word(t, vocabulary) for t in (first, whole_tail))
+    head_is_word = any(_is_strong_word(t, vocabulary, settings) for t in (last, whole_head))
+    tail_is_word = any(_is_strong_word(t, vocabulary, settings) for t in (first, whole_tail))
     if any((last + tail) in vocabulary for tail in (first, whole_tail)):
         # "di|dalam" or "ke|luar" when the document also prints "didalam", "keluar": both readings exist.
         function_word = _key(last) in _COMMON_WORDS or _key(first) in _COMMON_WORDS
         return True, function_word or (head_is_word and tail_is_word)
-    short_tail = len(_key(first)) <= _SUFFIX_FRAGMENT_LENGTH
+    short_tail = len(_key(first)) <= settings.suffix_fragment_length
     if short_tail and (joined_is_word or not (head_is_word or is_root_word(first) or first in vocabulary)):
         return True, False  # "Meningkatny|a", "(iuranjaminan|n": a suffix left for the next line
     if joined_is_word:
@@ -247,7 +251,8 @@ def break_reading(
         # Two words, unless they are one compound the word list lacks ("Kerja|sama"): two short roots,
         # the first alone on its line, neither printed whole elsewhere in the document, leave that open.
         printed_whole = last in vocabulary or first in vocabulary  # common function words included
-        short_roots = all(is_root_word(t) and len(_key(t)) <= 6 for t in (last, first))
+        short = settings.short_root_length
+        short_roots = all(is_root_word(t) and len(_key(t)) <= short for t in (last, first))
         return False, alone and short_roots and not printed_whole
     if (last in vocabulary and _key(last) not in _PREFIX_WORDS) or first in vocabulary:
         # One piece is a word the document prints whole ("berwolbachia|untuk"); "di" and "ke" are also
@@ -258,21 +263,22 @@ def break_reading(
     return False, True
 
 
-def breaks_inside_word(
-    line: Line,
-    next_line: Line,
-    vocabulary: Vocabulary,
-    line_before: Line | None = None,
-    line_after: Line | None = None,
-) -> bool:
-    return break_reading(line, next_line, vocabulary, line_before, line_after)[0]
+@dataclass(frozen=True)
+class CellReading:
+    text: str  # the cell's text with its line breaks undone
+    guessed: bool  # a break in it was read on a guess
+    repairs: int  # line breaks read as inside a word (joined without a space)
 
 
-def joined_reading(lines: list[Line], vocabulary: Vocabulary) -> tuple[str, bool]:
-    """The cell's text with its line breaks undone, and whether any break was read on a guess."""
+def cell_reading(
+    lines: list[Line], vocabulary: Vocabulary, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> CellReading:
+    """The cell's text with its line breaks undone, whether any break was read on a guess, and how many
+    breaks were inside a word."""
     lines = [line for line in lines if line.words]
     text = ""
     guessed = False
+    repairs = 0
     for index, line in enumerate(lines):
         if index:
             before = lines[index - 2] if index >= 2 else None
@@ -281,12 +287,19 @@ def joined_reading(lines: list[Line], vocabulary: Vocabulary) -> tuple[str, bool
             if text.endswith(("-", "/")):
                 continues = True
             else:
-                continues, guess = break_reading(lines[index - 1], line, vocabulary, before, after)
+                continues, guess = break_reading(
+                    lines[index - 1], line, vocabulary, before, after, settings=settings
+                )
                 guessed = guessed or guess
             text += "" if continues else " "
+            repairs += continues
         text += line.text
-    return " ".join(text.split()), guessed
+    return CellReading(" ".join(text.split()), guessed, repairs)
 
 
-def joined_text(lines: list[Line], vocabulary: Vocabulary) -> str:
-    return joined_reading(lines, vocabulary)[0]
+def joined_reading(
+    lines: list[Line], vocabulary: Vocabulary, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> tuple[str, bool]:
+    """The cell's text with its line breaks undone, and whether any break was read on a guess."""
+    reading = cell_reading(lines, vocabulary, settings=settings)
+    return reading.text, reading.guessed

@@ -20,8 +20,8 @@ import pandas as pd
 
 from ingest.bps.areas import AreaPlacer, PlacedArea
 from ingest.bps.reading import read_text
-from ingest.errors import SourceFileError
-from ingest.paths import display_path
+from store.errors import SourceFileError
+from store.paths import display_path
 
 RELEASE_DTYPES: dict[str, str] = {
     "bps_code": "Int64",  # null for a group of areas ("5 kabupaten prioritas NTT")
@@ -40,7 +40,6 @@ RELEASE_DTYPES: dict[str, str] = {
 }
 RELEASE_COLUMNS = list(RELEASE_DTYPES)
 REQUIRED = ["wilayah", "tahun", "indikator", "nilai", "satuan", "sumber_angka"]
-OPTIONAL = ["url", "catatan"]
 # Implied populations (count / rate) of one area that differ by more than this across years contradict.
 POPULATION_TOLERANCE = 0.25
 _GROUP = re.compile(r"^\s*(\d+)\s+(kabupaten|kab\.?|kab/kota|kabupaten/kota)\b", re.I)

@@ -30,5 +30,7 @@ select
     printed_total_rupiah,
     columns_found,
     is_ocr,
+    cells_uncertain,
+    parsing_report,
     loaded_at
 from {{ ref('int_rat__document_versions') }}

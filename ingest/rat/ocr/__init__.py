@@ -17,8 +17,9 @@ cells, 0-100), `RatDocument.ocr` and `RatDocument.ocr_confidence` (the mean word
 Rupiah are never guessed (`checks`): a document is quarantined (`OcrUncertainError`, kind
 `ocr_uncertain`, one line naming page, row, column and what was read for each cell to check) when a
 pagu cell shows ink OCR read nothing in, when its three readings all differ, when it is not a well-formed
-amount, when its digits are under MIN_DIGIT_PIXELS (18) high on the scan, or when its lowest word
-confidence is under PAGU_MIN_CONFIDENCE (80). A scan whose mean word confidence is under 60, or whose
-print is under 14 pixels high, is refused (`OcrConfidenceTooLowError`, "OCR confidence too low").
-The thresholds come from `bench/rat_ocr.py --calibrate` (see the comments where they are defined).
+amount, when its digits are under `min_digit_pixels` (18) high on the scan, or when its lowest word
+confidence is under `pagu_min_confidence` (80). A scan whose mean word confidence is under
+`min_mean_confidence` (60), or whose print is under `min_text_pixels` (14) high, is refused
+(`OcrConfidenceTooLowError`, "OCR confidence too low"). The thresholds are fields of
+`ingest.rat.settings.RatSettings`, calibrated with `bench/rat_ocr.py --calibrate` (see their comments).
 """

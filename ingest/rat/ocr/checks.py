@@ -2,8 +2,8 @@
 
 A pagu cell is one a person must check before the budget is published when the scan shows ink there
 that OCR read nothing in, when its readings all differ, when its text is not an amount as RAT matrices
-print them, when its digits are too small on the scan to be trusted, or when its lowest word confidence
-is under PAGU_MIN_CONFIDENCE.
+print them, when its digits are too small on the scan to be trusted (`min_digit_pixels`), or when its
+lowest word confidence is under `pagu_min_confidence` (both in `ingest.rat.settings`).
 """
 
 from __future__ import annotations
@@ -11,20 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.rat.extract import lowest_confidence
 from ingest.rat.header import COLUMNS
-from ingest.rat.layout import BBox, Cell
+from ingest.rat.layout import BBox, Cell, lowest_confidence
 from ingest.rat.ocr.page import OcrPage
-
-# Tesseract word confidence (0-100) a pagu's digits must reach; calibrated on scans of the bundled
-# report (bench/rat_ocr.py --calibrate): correct amounts read 84-96 (a few 36-78, flagged for
-# nothing), misread ones 15-82 but for tiny print (see MIN_DIGIT_PIXELS); the format check and the
-# vote catch most misreads before this does.
-PAGU_MIN_CONFIDENCE = 80.0
-# Digits smaller than this on the scan (Tesseract's font size, in the scan's own pixels) are not trusted
-# at any confidence: at 150 dpi (7 pt print is 16 pixels) OCR read 37,829,800 as 37,629,800 with
-# confidence 87, three readings agreeing; at 200 dpi (20 pixels) no wrong amount passed the other checks.
-MIN_DIGIT_PIXELS = 18.0
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 
 _AMOUNT = re.compile(
     r"(Rp\.?\s?)?"
@@ -61,7 +51,9 @@ def _inside(box: BBox, cell: Cell) -> bool:
     return cell.bbox[0] <= cx <= cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]
 
 
-def doubtful_pagu_cells(matrix_rows, rows, pages: dict[int, OcrPage]) -> list[DoubtfulCell]:
+def doubtful_pagu_cells(
+    matrix_rows, rows, pages: dict[int, OcrPage], *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> list[DoubtfulCell]:
     """Each budget line's pagu that is not a well-formed amount, read alike by a majority of readings,
     large enough on the scan and with enough confidence.
 
@@ -88,10 +80,10 @@ def doubtful_pagu_cells(matrix_rows, rows, pages: dict[int, OcrPage]) -> list[Do
             continue
         elif not is_amount(row.pagu):
             why = "not an amount"
-        elif smallest < MIN_DIGIT_PIXELS:
-            why = f"digits {smallest:.0f} pixels high on the scan, under {MIN_DIGIT_PIXELS:.0f}"
-        elif confidence is None or confidence < PAGU_MIN_CONFIDENCE:
-            why = f"below {PAGU_MIN_CONFIDENCE:.0f}"
+        elif smallest < settings.min_digit_pixels:
+            why = f"digits {smallest:.0f} pixels high on the scan, under {settings.min_digit_pixels:.0f}"
+        elif confidence is None or confidence < settings.pagu_min_confidence:
+            why = f"below {settings.pagu_min_confidence:.0f}"
         else:
             continue
         doubts.append(DoubtfulCell(cell.page, row.row, "pagu", row.pagu, confidence, why))

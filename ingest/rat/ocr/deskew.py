@@ -10,11 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-_MAX_DEGREES = 5.0
-_COARSE_STEP = 0.2
-_FINE_STEP = 0.02
-_SAMPLE = 200_000
-_NEGLIGIBLE_DEGREES = 0.04  # below this a rotation changes no pixel row over a page width
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 
 
 def _sharpness(xs: np.ndarray, ys: np.ndarray, degrees: float, height: int) -> float:
@@ -25,13 +21,14 @@ def _sharpness(xs: np.ndarray, ys: np.ndarray, degrees: float, height: int) -> f
     return float(np.dot(profile, profile))
 
 
-def skew_angle(dark: np.ndarray) -> float:
+def skew_angle(dark: np.ndarray, *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> float:
     """Degrees the page is rotated counter-clockwise on the image (positive: ink rises to the right)."""
     ys, xs = np.nonzero(dark)
     if len(xs) < 100:
         return 0.0
-    if len(xs) > _SAMPLE:
-        pick = np.random.default_rng(0).choice(len(xs), _SAMPLE, replace=False)
+    sample = settings.skew_sample_pixels
+    if len(xs) > sample:
+        pick = np.random.default_rng(0).choice(len(xs), sample, replace=False)
         xs, ys = xs[pick], ys[pick]
     xs = xs.astype(np.float64)
     ys = ys.astype(np.float64)
@@ -41,16 +38,25 @@ def skew_angle(dark: np.ndarray) -> float:
         scores = [_sharpness(xs, ys, float(a), height) for a in candidates]
         return float(candidates[int(np.argmax(scores))])
 
-    coarse = best(np.arange(-_MAX_DEGREES, _MAX_DEGREES + 1e-9, _COARSE_STEP))
-    fine = best(np.arange(coarse - _COARSE_STEP, coarse + _COARSE_STEP + 1e-9, _FINE_STEP))
+    widest, step = settings.max_skew_degrees, settings.coarse_skew_step
+    coarse = best(np.arange(-widest, widest + 1e-9, step))
+    fine = best(np.arange(coarse - step, coarse + step + 1e-9, settings.fine_skew_step))
     # image rows grow downwards: ink rising to the right has y decreasing with x, i.e. a negative slope
     return -fine
 
 
-def deskewed(image: Image.Image, dark: np.ndarray) -> tuple[Image.Image, float]:
+def deskewed(
+    image: Image.Image, dark: np.ndarray, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> tuple[Image.Image, float]:
     """The page turned upright (same size, white where the turn uncovers paper) and the angle removed."""
-    angle = skew_angle(dark)
-    if abs(angle) < _NEGLIGIBLE_DEGREES:
+    angle = skew_angle(dark, settings=settings)
+    if abs(angle) < settings.negligible_skew_degrees:
         return image, 0.0
-    turned = image.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-    return turned, angle
+    return turned_upright(image, angle), angle
+
+
+def turned_upright(image: Image.Image, angle: float) -> Image.Image:
+    """The page image turned back by `angle` degrees (as `deskewed` measured it), same size."""
+    if not angle:
+        return image
+    return image.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)

@@ -18,18 +18,7 @@ from ingest.rat.ocr.checks import doubtful_pagu_cells
 from ingest.rat.ocr.page import OcrPage, read_page
 from ingest.rat.ocr.raster import scan_resolution
 from ingest.rat.page_text import PageText, page_text_from_words
-
-# A scan is refused as unreadable when Tesseract's mean word confidence (0-100) is under this, or its
-# print is smaller than MIN_TEXT_PIXELS: clean scans of the bundled report read 92-95 from 150 to 300
-# dpi, the 75 dpi blurred one 28 (bench/rat_ocr.py --calibrate).
-MIN_MEAN_CONFIDENCE = 60.0
-# Under this font size (Tesseract's x_size, in the scan's pixels) even the matrix header is misread
-# although confidence stays high: 7 pt print at 100 dpi (10 px) and 120 dpi (13 px) gave no matrix,
-# at 150 dpi (16 px) 84 % of cells.
-MIN_TEXT_PIXELS = 14.0
-_MIN_WORDS = 20
-MAX_PAGE_SHIFT = 36.0  # points (12.7 mm) a page may lie off where the first page of its table lay
-_SAME_EDGE_POINTS = 2.0  # column edges closer than this after the shift are the same edges
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 
 
 @dataclass
@@ -61,9 +50,10 @@ class ScanReading:
         dpis = "/".join(str(d) for d in sorted({round(p.dpi) for p in self.pages}))
         return f"{dpis} dpi, mean word confidence {self.mean_confidence or 0:.0f}"
 
-    def check(self, document, matrix) -> None:
+    def check(self, document, matrix, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> None:
         """Refuse the document if any budget amount is not certain, naming the cells to check."""
-        doubts = doubtful_pagu_cells(matrix.rows, document.rows, {page.number: page for page in self.pages})
+        pages = {page.number: page for page in self.pages}
+        doubts = doubtful_pagu_cells(matrix.rows, document.rows, pages, settings=settings)
         if doubts:
             raise OcrUncertainError(
                 document.path,
@@ -74,13 +64,14 @@ class ScanReading:
             )
 
 
-def _align_pages(pages: list[OcrPage]) -> None:
+def _align_pages(pages: list[OcrPage], settings: RatSettings) -> None:
     """Line up the tables of pages that lay shifted on the scanner, so one table's pages join up.
 
     A page whose widest table has as many columns as an earlier page's, at the same widths, but moved
-    sideways as a whole (up to MAX_PAGE_SHIFT), is moved back onto it: the matrix continues across pages
-    only where its columns line up.
+    sideways as a whole (up to `max_page_shift`), is moved back onto it: the matrix continues across
+    pages only where its columns line up.
     """
+    same = settings.same_edge_points
     first_seen: dict[int, list[float]] = {}
     for page in pages:
         edges = page.column_edges
@@ -89,26 +80,26 @@ def _align_pages(pages: list[OcrPage]) -> None:
         reference = first_seen.setdefault(len(edges), edges)
         offsets = sorted(r - e for r, e in zip(reference, edges, strict=True))
         dx = offsets[len(offsets) // 2]
-        consistent = all(abs(o - dx) <= _SAME_EDGE_POINTS for o in offsets)
-        if consistent and _SAME_EDGE_POINTS / 4 < abs(dx) <= MAX_PAGE_SHIFT:
+        consistent = all(abs(o - dx) <= same for o in offsets)
+        if consistent and same / 4 < abs(dx) <= settings.max_page_shift:
             page.shift(dx)
 
 
-def _refuse_if_unreadable(reading: ScanReading, path: Path) -> None:
+def _refuse_if_unreadable(reading: ScanReading, path: Path, settings: RatSettings) -> None:
     confidences = reading.confidences
     mean = reading.mean_confidence
     sizes = sorted(page.text_pixels for page in reading.pages if page.text_pixels)
     size = sizes[len(sizes) // 2] if sizes else None
     dpis = "/".join(str(d) for d in sorted({round(p.dpi) for p in reading.pages}))
-    if len(confidences) < _MIN_WORDS or mean is None or mean < MIN_MEAN_CONFIDENCE:
+    if len(confidences) < settings.min_ocr_words or mean is None or mean < settings.min_mean_confidence:
         shown = (
             "no words"
             if mean is None
             else f"mean word confidence {mean:.0f}/100 over {len(confidences)} words"
         )
-        cause = f"{shown} (needs {MIN_MEAN_CONFIDENCE:.0f})"
-    elif size is not None and size < MIN_TEXT_PIXELS:
-        cause = f"the print is {size:.0f} pixels high on the scan (needs {MIN_TEXT_PIXELS:.0f})"
+        cause = f"{shown} (needs {settings.min_mean_confidence:.0f})"
+    elif size is not None and size < settings.min_text_pixels:
+        cause = f"the print is {size:.0f} pixels high on the scan (needs {settings.min_text_pixels:.0f})"
     else:
         return
     raise OcrConfidenceTooLowError(
@@ -126,16 +117,19 @@ def read_scan(
     path: Path,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
 ) -> ScanReading:
     """OCR every page of an image-only PDF into table grids; refuses a scan too poor to read."""
     pages = list(pdf.pages)
-    resolutions = [scan_resolution(page) for page in pages]  # parses each page, so before the threads
+    # parses each page, so before the threads
+    resolutions = [scan_resolution(page, settings=settings) for page in pages]
     lock = threading.Lock()
     document = pypdfium2.PdfDocument(path)
     try:
         with ThreadPoolExecutor(max_workers=_workers(workers, len(pages))) as pool:
             futures = [
-                pool.submit(read_page, document, page, number, dpi, lock)
+                pool.submit(read_page, document, page, number, dpi, lock, settings=settings)
                 for number, (page, dpi) in enumerate(zip(pages, resolutions, strict=True), start=1)
             ]
             read: list[OcrPage] = []
@@ -146,12 +140,18 @@ def read_scan(
     finally:
         document.close()
     reading = ScanReading(read, [], [float(page.height) for page in pages])
-    _refuse_if_unreadable(reading, path)
-    _align_pages(read)
+    _refuse_if_unreadable(reading, path, settings)
+    _align_pages(read, settings)
     for page, ocr_page in zip(pages, read, strict=True):
-        settings = ocr_page.table_settings
-        if settings is not None:
+        table_settings = ocr_page.table_settings
+        if table_settings is not None:
             reading.grids.extend(
-                page_grids(page, ocr_page.number, words=ocr_page.words, table_settings=settings)
+                page_grids(
+                    page,
+                    ocr_page.number,
+                    words=ocr_page.words,
+                    table_settings=table_settings,
+                    settings=settings,
+                )
             )
     return reading

@@ -19,20 +19,7 @@ from ingest.rat.ocr.deskew import deskewed
 from ingest.rat.ocr.raster import rendered_page
 from ingest.rat.ocr.rules import Segment, ink, ruling
 from ingest.rat.ocr.tesseract import AUTO, BLOCK, SECOND_LANGUAGES, Word, words_in_images
-
-# Tesseract reads small print best enlarged: cells of scans under this resolution are enlarged to it.
-OCR_DPI = 400.0
-# A cell whose lowest word confidence is under this is read again with English first (digits, "%", "/"),
-# and the reading with the higher lowest confidence kept.
-SECOND_OPINION_BELOW = 90.0
-_SECOND_SCALE_DPI = 300.0  # the other enlargement a cell with digits is read at
-_PAD = 12  # pixels of paper around a cell, as Tesseract expects a margin
-_MIN_INK_POINTS2 = 0.5  # less ink than this (in square points) is dust, not a letter
-# Side bearings as fractions of the font size, measured on scans of the bundled report against its text
-# layer (`bench/rat_ocr.py --bearings` prints what is left after them): the ink starts just after the
-# glyph's origin and ends well before its advance.
-LEFT_BEARING = 0.02
-RIGHT_BEARING = 0.11
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 
 
 def explicit_table_settings(horizontal: list[dict], vertical: list[dict]) -> dict:
@@ -57,6 +44,7 @@ class OcrPage:
     unread: list[tuple[float, float, float, float]] = field(default_factory=list)  # cells with ink, no word
     disputed: list[tuple[tuple[float, float, float, float], str, str]] = field(default_factory=list)
     column_edges: list[float] = field(default_factory=list)  # x of the column edges of the widest table
+    shifted: float = 0.0  # points the page was moved right to line up with its table's first page
 
     def shift(self, dx: float) -> None:
         """Move everything read on the page right by `dx` points (a page that lay askew on the glass)."""
@@ -66,6 +54,7 @@ class OcrPage:
         self.unread = [(a + dx, b, c + dx, d) for a, b, c, d in self.unread]
         self.disputed = [((a + dx, b, c + dx, d), x, y) for (a, b, c, d), x, y in self.disputed]
         self.column_edges = [x + dx for x in self.column_edges]
+        self.shifted += dx
 
     @property
     def table_settings(self) -> dict | None:
@@ -97,13 +86,21 @@ class _Scale:
             "doctop": top + doctop_offset,
         }
 
-    def word(self, word: Word, dx: float, dy: float, enlarged: float, font: tuple[float, float]) -> dict:
+    def word(
+        self,
+        word: Word,
+        dx: float,
+        dy: float,
+        enlarged: float,
+        font: tuple[float, float],
+        bearings: tuple[float, float],
+    ) -> dict:
         """The word as pdfplumber gives a text layer's: box from side bearing to advance, ascent to descent.
 
         OCR boxes hug the ink; a PDF's glyph boxes are wider by the side bearings and as tall as the font
         (the text repair and row joining measure lines against cell edges with them). The page's median
         font size and descent (in scan pixels) stand for every line, so a line without ascenders is as
-        tall as one with.
+        tall as one with. `bearings` are the left and right side bearings as shares of the font size.
         """
         size, descent = font[0] * enlarged, font[1] * enlarged  # in the pixels the word was read in
 
@@ -112,8 +109,8 @@ class _Scale:
 
         return {
             "text": word.text,
-            "x0": self.left + (dx + unscaled(word.x0 - LEFT_BEARING * size)) * self.x,
-            "x1": self.left + (dx + unscaled(word.x1 + RIGHT_BEARING * size)) * self.x,
+            "x0": self.left + (dx + unscaled(word.x0 - bearings[0] * size)) * self.x,
+            "x1": self.left + (dx + unscaled(word.x1 + bearings[1] * size)) * self.x,
             "top": self.top + (dy + unscaled(word.baseline - size + descent)) * self.y,
             "bottom": self.top + (dy + unscaled(word.baseline + descent)) * self.y,
             "conf": word.confidence,
@@ -133,12 +130,12 @@ def _typical_font(read: list[tuple[list[Word], float]]) -> tuple[float, float]:
     return (float(np.median(sizes)), float(np.median(descents)))
 
 
-def _padded(image: Image.Image, enlarged: float) -> Image.Image:
+def _padded(image: Image.Image, enlarged: float, margin: int) -> Image.Image:
     if enlarged != 1.0:
         size = (max(round(image.width * enlarged), 1), max(round(image.height * enlarged), 1))
         image = image.resize(size, Image.Resampling.BICUBIC)
-    canvas = Image.new("L", (image.width + 2 * _PAD, image.height + 2 * _PAD), 255)
-    canvas.paste(image, (_PAD, _PAD))
+    canvas = Image.new("L", (image.width + 2 * margin, image.height + 2 * margin), 255)
+    canvas.paste(image, (margin, margin))
     return canvas
 
 
@@ -166,33 +163,38 @@ def _squeezed(words: list[Word]) -> str:
     return "".join(w.text for w in words)
 
 
-def _read_cells(clean: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi: float) -> list[_Cell]:
+def _read_cells(
+    clean: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi: float, settings: RatSettings
+) -> list[_Cell]:
     """Each cell read as a block of text; cells with digits read three times and put to the vote.
 
-    The first reading (Indonesian first, enlarged to OCR_DPI) suits words. A cell with a digit is read
+    The first reading (Indonesian first, enlarged to `ocr_dpi`) suits words. A cell with a digit is read
     again with English first, which reads digits, "%" and "/" better, at that enlargement and at another.
     The reading at least two of the three agree on (letter for letter, spaces aside) is kept, with the
     best confidence among them; with no majority the cell is disputed and its confidence is the lowest
     of all, so no amount is ever taken from one reading against the others. A word cell read with little
     confidence gets a second opinion with English first, and the more confident reading is kept.
     """
-    enlarged = max(OCR_DPI / dpi, 1.0)
-    other = max(_SECOND_SCALE_DPI / dpi, 1.0)
-    if abs(other - enlarged) < 0.2:
-        other = enlarged * 0.75
+    enlarged = max(settings.ocr_dpi / dpi, 1.0)
+    other = max(settings.second_scale_dpi / dpi, 1.0)
+    if abs(other - enlarged) < settings.distinct_scale_step:
+        other = enlarged * settings.fallback_scale
+    margin = settings.cell_margin_pixels
     images = [Image.fromarray(clean[b[1] : b[3], b[0] : b[2]]) for b in boxes]
-    first = words_in_images([_padded(i, enlarged) for i in images], dpi * enlarged, BLOCK)
+    first = words_in_images([_padded(i, enlarged, margin) for i in images], dpi * enlarged, BLOCK)
     cells = [_Cell(box, words, enlarged) for box, words in zip(boxes, first, strict=True)]
 
     numeric = [i for i, c in enumerate(cells) if any(ch.isdigit() for w in c.words for ch in w.text)]
-    wordy = [
-        i for i, c in enumerate(cells) if i not in set(numeric) and _lowest(c.words) < SECOND_OPINION_BELOW
-    ]
+    doubt = settings.second_opinion_below
+    wordy = [i for i, c in enumerate(cells) if i not in set(numeric) and _lowest(c.words) < doubt]
     again = words_in_images(
-        [_padded(images[i], enlarged) for i in numeric + wordy], dpi * enlarged, BLOCK, SECOND_LANGUAGES
+        [_padded(images[i], enlarged, margin) for i in numeric + wordy],
+        dpi * enlarged,
+        BLOCK,
+        SECOND_LANGUAGES,
     )
     check = words_in_images(
-        [_padded(images[i], other) for i in numeric], dpi * other, BLOCK, SECOND_LANGUAGES
+        [_padded(images[i], other, margin) for i in numeric], dpi * other, BLOCK, SECOND_LANGUAGES
     )
     for i, words in zip(wordy, again[len(numeric) :], strict=True):
         if words and _lowest(words) > _lowest(cells[i].words):
@@ -235,7 +237,13 @@ def _outside_tables(clean: np.ndarray, ink_left: np.ndarray, tables, scale: _Sca
 
 
 def read_page(
-    document: pypdfium2.PdfDocument, page: Page, number: int, dpi: float, lock: threading.Lock
+    document: pypdfium2.PdfDocument,
+    page: Page,
+    number: int,
+    dpi: float,
+    lock: threading.Lock,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
 ) -> OcrPage:
     """Words and rules of page `number` (1-based). `lock` guards pdfium and pdfplumber, not thread-safe."""
     with lock:
@@ -244,12 +252,12 @@ def read_page(
         doctop_offset = page.initial_doctop
     gray = np.asarray(image)
     dark = ink(gray)
-    image, angle = deskewed(image, dark)
+    image, angle = deskewed(image, dark, settings=settings)
     if angle:
         gray = np.asarray(image)
         dark = ink(gray)
     scale = _Scale((x1 - x0) / image.width, (bottom - top) / image.height, x0, top)
-    rules = ruling(dark, dpi)
+    rules = ruling(dark, dpi, settings=settings)
     result = OcrPage(number, dpi, angle)
     result.horizontal = [scale.line(s, doctop_offset) for s in rules.horizontal]
     result.vertical = [scale.line(s, doctop_offset) for s in rules.vertical]
@@ -259,8 +267,8 @@ def read_page(
     # cut out of it would show Tesseract an edge where the white margin added around it begins.
     clean[~dark] = 255
     ink_left = dark & (clean < 255)  # ink that is not a rule
-    min_ink = max(round(_MIN_INK_POINTS2 * (dpi / 72.0) ** 2), 4)
-    inset = max(round(0.5 * dpi / 72.0), 1) + 1
+    min_ink = max(round(settings.min_ink_points2 * (dpi / 72.0) ** 2), 4)
+    inset = max(round(settings.cell_inset_points * dpi / 72.0), 1) + 1
     tables = []
     if result.table_settings is not None:
         with lock:
@@ -268,14 +276,17 @@ def read_page(
     if tables:
         widest = max(tables, key=lambda t: t.bbox[2] - t.bbox[0])
         result.column_edges = [c.bbox[0] for c in widest.columns] + [widest.bbox[2]]
-    cells = _read_cells(clean, _cell_boxes(tables, ink_left, scale, inset, min_ink), dpi)
+    cells = _read_cells(clean, _cell_boxes(tables, ink_left, scale, inset, min_ink), dpi, settings)
     font = _typical_font([(cell.words, cell.enlarged) for cell in cells])
     result.text_pixels = font[0] if any(cell.words for cell in cells) else 0.0
+    margin = settings.cell_margin_pixels
+    bearings = (settings.left_bearing, settings.right_bearing)
     for cell in cells:
         left, upper, right, lower = cell.box
         box = (x0 + left * scale.x, top + upper * scale.y, x0 + right * scale.x, top + lower * scale.y)
-        dx, dy = left - _PAD / cell.enlarged, upper - _PAD / cell.enlarged  # the crop's origin on the page
-        result.words.extend(scale.word(w, dx, dy, cell.enlarged, font) for w in cell.words)
+        # the crop's origin on the page
+        dx, dy = left - margin / cell.enlarged, upper - margin / cell.enlarged
+        result.words.extend(scale.word(w, dx, dy, cell.enlarged, font, bearings) for w in cell.words)
         if not cell.words:
             result.unread.append(box)
         if cell.disputed:
@@ -283,9 +294,10 @@ def read_page(
 
     outside, outside_ink = _outside_tables(clean, ink_left, tables, scale, inset)
     if outside_ink.sum() >= min_ink:
-        enlarged = max(OCR_DPI / dpi, 1.0)
-        for words in words_in_images([_padded(Image.fromarray(outside), enlarged)], dpi * enlarged, AUTO):
-            dx = dy = -_PAD / enlarged
+        enlarged = max(settings.ocr_dpi / dpi, 1.0)
+        outside_image = _padded(Image.fromarray(outside), enlarged, margin)
+        for words in words_in_images([outside_image], dpi * enlarged, AUTO):
+            dx = dy = -margin / enlarged
             outside_font = _typical_font([(words, enlarged)])
-            result.words.extend(scale.word(w, dx, dy, enlarged, outside_font) for w in words)
+            result.words.extend(scale.word(w, dx, dy, enlarged, outside_font, bearings) for w in words)
     return result

@@ -6,11 +6,10 @@ import pypdfium2
 from pdfplumber.page import Page
 from PIL import Image
 
-DEFAULT_DPI = 300.0  # a page with no image (vector outlines only) is rendered as a good scan would be
-_MIN_DPI, _MAX_DPI = 50.0, 600.0
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 
 
-def scan_resolution(page: Page) -> float:
+def scan_resolution(page: Page, *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> float:
     """Pixels per inch of the page's sharpest image, as placed on the page.
 
     Long side against long side, so an image the page turns a quarter (/Rotate 90) counts right.
@@ -22,8 +21,8 @@ def scan_resolution(page: Page) -> float:
         if placed > 1 and pixels:
             resolutions.append(pixels * 72.0 / placed)
     if not resolutions:
-        return DEFAULT_DPI
-    return min(max(max(resolutions), _MIN_DPI), _MAX_DPI)
+        return settings.default_scan_dpi
+    return min(max(max(resolutions), settings.min_scan_dpi), settings.max_scan_dpi)
 
 
 def rendered_page(document: pypdfium2.PdfDocument, index: int, dpi: float) -> Image.Image:

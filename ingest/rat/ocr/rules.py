@@ -13,13 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MIN_RULE_POINTS = 12.0  # longer than any letter stroke at body sizes, shorter than any cell edge
-_GAP_POINTS = 0.8  # breaks in a printed rule that a scan may show
-_MAX_THICKNESS_POINTS = 3.0  # a rule is thin; a dark band (a photo, a filled cell) is not a rule
-# A rule is solid ink but for a few breaks; a line of bold letters, whose gaps the gap closing bridges,
-# leaves much more paper between its strokes.
-_MIN_FILL = 0.9
-_REACH_POINTS = 2.0  # how far short of a crossing rule a rule may stop and still meet it
+from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ def ink(gray: np.ndarray) -> np.ndarray:
     return gray <= threshold
 
 
-def _long_runs(mask: np.ndarray, min_length: int, gap: int) -> Runs:
+def _long_runs(mask: np.ndarray, min_length: int, gap: int, min_fill: float) -> Runs:
     padded = np.zeros((mask.shape[0], mask.shape[1] + 2), np.int8)
     padded[:, 1:-1] = mask
     steps = np.diff(padded, axis=1)
@@ -71,7 +65,9 @@ def _long_runs(mask: np.ndarray, min_length: int, gap: int) -> Runs:
     last = np.append(first[1:], len(rows)) - 1
     filled = np.add.reduceat(ends - starts, first)
     rows, starts, ends = rows[first], starts[first], ends[last]
-    keep = (ends - starts >= min_length) & (filled >= _MIN_FILL * (ends - starts))
+    # A rule is solid ink but for a few breaks; a line of bold letters, whose gaps the gap closing
+    # bridges, leaves much more paper between its strokes.
+    keep = (ends - starts >= min_length) & (filled >= min_fill * (ends - starts))
     return Runs(rows[keep], starts[keep], ends[keep])
 
 
@@ -143,18 +139,19 @@ class Rules:
         return clean
 
 
-def ruling(dark: np.ndarray, dpi: float) -> Rules:
+def ruling(dark: np.ndarray, dpi: float, *, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> Rules:
     """Horizontal and vertical rules of a page's ink mask.
 
     A rule must meet a rule of the other direction: table rules meet at the table's corners and cell
     edges, while a run of touching bold letters, long enough to pass for a rule, meets none.
     """
-    min_length = max(round(MIN_RULE_POINTS * dpi / 72), 8)
-    gap = max(round(_GAP_POINTS * dpi / 72), 1)
-    thickness = max(round(_MAX_THICKNESS_POINTS * dpi / 72), 2)
-    reach = _REACH_POINTS * dpi / 72
-    across = _rules(_long_runs(dark, min_length, gap), thickness)
-    down = _rules(_long_runs(np.ascontiguousarray(dark.T), min_length, gap), thickness)
+    min_length = max(round(settings.min_rule_points * dpi / 72), 8)
+    gap = max(round(settings.rule_gap_points * dpi / 72), 1)
+    thickness = max(round(settings.max_rule_thickness_points * dpi / 72), 2)
+    reach = settings.rule_reach_points * dpi / 72
+    fill = settings.min_rule_fill
+    across = _rules(_long_runs(dark, min_length, gap, fill), thickness)
+    down = _rules(_long_runs(np.ascontiguousarray(dark.T), min_length, gap, fill), thickness)
     across_kept = [r for r in across if _crossing(r, down, reach)]
     down_kept = [r for r in down if _crossing(r, across, reach)]
     return Rules(

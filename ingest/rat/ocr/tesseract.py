@@ -56,11 +56,6 @@ def _executable() -> str:
     return executable
 
 
-def tesseract_version() -> str:
-    completed = subprocess.run([_executable(), "--version"], capture_output=True, text=True, check=False)
-    return (completed.stdout or completed.stderr).splitlines()[0].strip()
-
-
 def words_in_images(
     images: list[Image.Image], dpi: float, mode: str = BLOCK, languages: str = LANGUAGES
 ) -> list[list[Word]]:

@@ -18,5 +18,7 @@ select
     cast(budget_total as bigint) as budget_total_rupiah,
     columns_found,
     cast(ocr as boolean) as is_ocr,
+    cast(cells_uncertain as integer) as cells_uncertain,
+    parsing_report,
     _loaded_at as loaded_at
 from {{ source('raw_rat', 'rat_documents') }}

@@ -32,19 +32,20 @@ def base_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]
     return [name for (name,) in rows]
 
 
-def content_digest(database: Path, skip: tuple[str, ...] = ("provenance.load_log",)) -> str:
+def content_digest(
+    connection: duckdb.DuckDBPyConnection, skip: tuple[str, ...] = ("provenance.load_log",)
+) -> str:
     """Digest of every published table's rows (the run log skipped), whatever the order of the rows."""
     digest = hashlib.sha256()
-    with connect(database, read_only=True) as connection:
-        for schema in PUBLISHED_SCHEMAS:
-            for table in base_tables(connection, schema):
-                if f"{schema}.{table}" in skip:
-                    continue
-                [(rows, rows_digest)] = connection.execute(
-                    f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
-                    f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
-                ).fetchall()
-                digest.update(f"{schema}.{table}:{rows}:{rows_digest};".encode())
+    for schema in PUBLISHED_SCHEMAS:
+        for table in base_tables(connection, schema):
+            if f"{schema}.{table}" in skip:
+                continue
+            [(rows, rows_digest)] = connection.execute(
+                f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
+                f"from (select md5(cast(t as varchar)) as h from {schema}.{table} as t)"
+            ).fetchall()
+            digest.update(f"{schema}.{table}:{rows}:{rows_digest};".encode())
     return digest.hexdigest()
 
 
@@ -58,29 +59,27 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         connection.close()
 
 
-def append_rows(database: Path, qualified_name: str, rows: pd.DataFrame) -> int:
+def append_rows(connection: duckdb.DuckDBPyConnection, qualified_name: str, rows: pd.DataFrame) -> int:
     """Append `rows` to a table, creating it (and its schema) from their shape the first time."""
     schema = qualified_name.rpartition(".")[0] or "main"
-    with connect(database) as connection:
-        connection.execute(f"create schema if not exists {schema}")
-        connection.register("incoming", rows)
+    connection.execute(f"create schema if not exists {schema}")
+    connection.register("incoming", rows)
+    try:
         connection.execute(f"create table if not exists {qualified_name} as select * from incoming limit 0")
         connection.execute(f"insert into {qualified_name} by name select * from incoming")
+    finally:
         connection.unregister("incoming")
     return len(rows)
 
 
-def relation_row_counts(database: Path, schemas: tuple[str, ...]) -> dict[str, int]:
+def relation_row_counts(connection: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, int]:
     """Rows of every table and view in `schemas`, keyed schema.name."""
-    with connect(database, read_only=True) as connection:
-        names = connection.execute(
-            "select table_schema || '.' || table_name from information_schema.tables where table_schema in "
-            f"({', '.join('?' for _ in schemas)})",
-            list(schemas),
-        ).fetchall()
-        return {
-            name: connection.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in names
-        }
+    names = connection.execute(
+        "select table_schema || '.' || table_name from information_schema.tables where table_schema in "
+        f"({', '.join('?' for _ in schemas)})",
+        list(schemas),
+    ).fetchall()
+    return {name: connection.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in names}
 
 
 def relations(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
@@ -103,7 +102,9 @@ def export_parquet(database: Path, folder: Path) -> list[Path]:
             target.mkdir(parents=True, exist_ok=True)
             for table in relations(connection, schema):
                 partial, final = target / f".{table}.parquet.partial", target / f"{table}.parquet"
-                connection.execute(f"copy (select * from {schema}.{table}) to '{partial}' (format parquet)")
+                connection.execute(
+                    f"copy (select * from {schema}.{table}) to ? (format parquet)", [str(partial)]
+                )
                 os.replace(partial, final)
                 written.append(final)
     for stale in {*folder.glob("*.parquet"), *folder.glob("*/*.parquet")} - set(written):
@@ -141,9 +142,10 @@ def publish(build_path: Path, published_path: Path) -> Path:
         leftover.unlink(missing_ok=True)
     connection = duckdb.connect()
     try:
-        connection.execute(f"attach '{build_path}' as build_db (read_only)")
+        # Paths as parameters: a folder may be named o'clock.
+        connection.execute("attach ? as build_db (read_only)", [str(build_path)])
         connection.execute(
-            f"attach '{staging_path}' as publish_db (storage_version '{PUBLISHED_STORAGE_VERSION}')"
+            f"attach ? as publish_db (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(staging_path)]
         )
         for schema in PUBLISHED_SCHEMAS:
             _copy_schema(connection, schema)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_DATA_DIR = REPO_ROOT / "data"
-REGENCY_REFERENCE_CSV = BUNDLED_DATA_DIR / "reference" / "ntt_regencies.csv"
+REFERENCE_DIR = BUNDLED_DATA_DIR / "reference"  # the tables readers resolve area names and codes against
+REGENCY_REFERENCE_CSV = REFERENCE_DIR / "ntt_regencies.csv"
 
 
 def display_path(path: Path) -> str:

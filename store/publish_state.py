@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from ingest.fingerprint import file_sha256
-from ingest.paths import REPO_ROOT
+from store.fingerprint import file_sha256
+from store.paths import REPO_ROOT
 
 DEFAULT_WAREHOUSE_PATH = REPO_ROOT / "warehouse" / "ntt_poverty.duckdb"
 
@@ -48,3 +48,13 @@ def unchanged_since_last_publish(published_path: Path, input_fingerprint: str) -
     if state.get("published_sha256") != file_sha256(published_path):
         return None
     return state
+
+
+def published_content_digest(published_path: Path) -> str | None:
+    """The content digest of the file readers have now, if it is still the one the last publish wrote."""
+    state = last_publish_state(published_path)
+    if state is None or not published_path.exists():
+        return None
+    if file_sha256(published_path) != state.get("published_sha256"):
+        return None
+    return state.get("content_digest")

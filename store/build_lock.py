@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from store.errors import WarehouseFolderError
+
 LOCK_NAME = "refresh.lock"
 _held: dict[Path, tuple[int, int]] = {}  # lock path -> (file descriptor, times taken) in this process
 
@@ -50,9 +52,20 @@ def lock_path_for(build_dir: Path) -> Path:
 
 def current_holder(lock_path: Path) -> LockHolder | None:
     try:
-        return LockHolder(**json.loads(lock_path.read_text()))
+        descriptor = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as handle:
+            return LockHolder(**json.loads(handle.read(64 * 1024)))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def _open_lock_file(path: Path) -> int:
+    """The lock file, made if need be; never through a symbolic link planted at its name."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise WarehouseFolderError.of(error, path) from error
 
 
 def _try_lock(descriptor: int) -> bool:
@@ -73,9 +86,10 @@ def refresh_lock(
 ) -> Iterator[None]:
     """Hold the warehouse's refresh lock; wait up to `wait_seconds` for another holder, else RefreshBusyError.
 
-    `on_wait` is called once, when this refresh has to wait.
+    `on_wait` is called once, when this refresh has to wait. A folder the lock cannot be made in (read-only,
+    full) or a symbolic link at its name is WarehouseFolderError.
     """
-    path = lock_path_for(build_dir).resolve()
+    path = lock_path_for(build_dir.resolve())  # the folder resolved, never a link at the lock's own name
     if path in _held:
         descriptor, times = _held[path]
         _held[path] = (descriptor, times + 1)
@@ -85,8 +99,7 @@ def refresh_lock(
             descriptor, times = _held[path]
             _held[path] = (descriptor, times - 1)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = _open_lock_file(path)
     try:
         started = time.monotonic()
         if not _try_lock(descriptor):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
-from ingest.paths import display_path
+from store.paths import display_path
 
 
 class SourceFileError(Exception):
@@ -28,3 +29,20 @@ def _restored_error(cls: type[SourceFileError], args: tuple, state: dict) -> Sou
     Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
+
+
+class WarehouseFolderError(OSError):
+    """A file of the warehouse's own folders that cannot be made or opened: a read-only folder, a full disk,
+    a symbolic link planted where the refresh writes. One line: the path and the cause."""
+
+    def __init__(self, path: Path | str, cause: str) -> None:
+        self.path = Path(path)
+        self.cause = cause
+        super().__init__(f"{self.path}: {cause}")
+
+    @classmethod
+    def of(cls, error: OSError, path: Path) -> WarehouseFolderError:
+        """The error an operation on `path` (or a folder on its way) raised, said in one line."""
+        if error.errno == errno.ELOOP:
+            return cls(path, "is a symbolic link, which the refresh never writes through (remove it)")
+        return cls(error.filename or path, error.strerror or str(error))

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
+
+if TYPE_CHECKING:  # the records are plain values (store.plan uses them); only the functions below use DuckDB
+    import duckdb
 
 LEDGER_TABLE = "raw.source_files"
 HISTORY_TABLE = "raw.source_file_history"
@@ -26,7 +29,6 @@ HELD_BACK_TABLE = "raw.held_back_rows"
 
 LOADED, UNCHANGED, QUARANTINED = "loaded", "unchanged", "quarantined"
 SUPERSEDED, DUPLICATE, REMOVED = "superseded", "duplicate", "removed"
-STATUSES = (LOADED, UNCHANGED, QUARANTINED, SUPERSEDED, DUPLICATE, REMOVED)
 
 _DDL = [
     "create schema if not exists raw",
@@ -98,6 +100,7 @@ class FileRecord:
 
     @property
     def is_present(self) -> bool:
+        """Whether the file is there now (every status but removed)."""
         return self.status != REMOVED
 
 

@@ -1,0 +1,65 @@
+"""The contract between the engine and the readers: what a source is, a file of it, what reading one gives,
+and why a file cannot be published.
+
+Readers implement `Source.read` (a module-level function of a path, so it can run in another process) and
+raise `store.errors.SourceFileError` for anything they cannot read; the loader does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+Reading = dict[str, pd.DataFrame]  # raw table name -> the rows one file gives it
+BUNDLED, LANDED = "bundled", "landed"  # where a file came from: the data folder or the landing folder
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a file cannot be published: a reader's error or a failed per-file expectation."""
+
+    check_name: str
+    reason: str
+    row: int | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    origin: str  # BUNDLED or LANDED
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of input file and how to read it.
+
+    `read` must be a module-level function (it may run in a worker process) and raise SourceFileError for
+    anything it cannot read. `keys` names, per table, the columns unique among one file's rows (an empty
+    tuple: one row per file). `version_of` gives a file's identity and version from its name, for sources
+    whose files supersede each other. `screen`, given the primary table's rows of one file, returns per row
+    why it cannot be published (null: it can); those rows are held back and the rest of the file loads.
+    """
+
+    name: str
+    tables: tuple[str, ...]
+    claims: Callable[[Path], bool]
+    read: Callable[[Path], Reading]
+    empty: Callable[[], Reading]
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    version_of: Callable[[Path], tuple[str, str] | None] | None = None
+    screen: Callable[[pd.DataFrame], pd.Series] | None = None
+    parallel: bool = False
+
+    @property
+    def primary_table(self) -> str | None:
+        """The table a file gives one or more rows to; None for a source that records files only."""
+        return self.tables[0] if self.tables else None
+
+
+# The per-file gate, run once over the files read in a load: content SHA-256 -> (file, reading) in, and for
+# each content that fails, its problems out. Those files are quarantined; the rest are loaded.
+FileCheck = Callable[[dict[str, tuple[Path, Reading]]], dict[str, list[Problem]]]

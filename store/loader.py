@@ -1,0 +1,127 @@
+"""The one loader: every file source (BPS downloads, saved WebAPI responses, release figures, RAT plans)
+goes into its raw tables by the same rules.
+
+- A file is read once per content (SHA-256). Its rows carry `_source_file`, `_source_sha256`, `_loaded_at`
+  and the row or page the reader gives.
+- The same bytes under several names are read once; the rows name the first of them, the others are
+  `duplicate` in the ledger (`raw.source_files`).
+- A file whose new content cannot be read, or fails its per-file checks, is `quarantined` with the problem,
+  row and page, and the rows of its last good content stay.
+- A row whose value cannot be true (a source's `screen`) is held back with its file, row and reason
+  (`raw.held_back_rows`); the rest of its file loads.
+- A file that is gone takes its rows with it (`removed`); a newer version of the same file identity (a later
+  saved WebAPI response) makes the older one `superseded`.
+- A change in the reader's code re-reads every file of the source.
+- The raw state is checked before it is trusted (rows of files no longer present, a file's rows loaded twice,
+  duplicate keys, rows the ledger does not account for); what fails is re-read from its file.
+- The raw tables, the quarantine and held-back rows and the ledger change in one DuckDB transaction per
+  source, so a crash leaves the state before or after the load, never half of it.
+
+The decisions are `store.plan`'s, on plain values; this module is the executor around them: it finds out
+what the build file holds (`store.raw_tables`) and what the files present are (hashed), has the files read
+(`store.read_files`, on an executor), asks the plan, and writes everything in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from datetime import datetime
+
+import duckdb
+
+from store.contract import FileCheck, Problem, Reading, Source, SourceFile
+from store.fingerprint import file_sha256
+from store.paths import display_path
+from store.plan import LoadResult, Present, ReadPlan, plan_load, plan_reads
+from store.raw_tables import stored_state, write_load
+from store.read_files import InlineExecutor, embedded_pool, read_files
+
+__all__ = ["LoadResult", "load_source", "present_files"]
+
+
+def load_source(
+    connection: duckdb.DuckDBPyConnection,
+    source: Source,
+    files: list[SourceFile],
+    *,
+    reader_version: str,
+    now: datetime,
+    check: FileCheck | None = None,
+    rebuild: bool = False,
+    log: Callable[[str], None] = lambda message: None,
+    executor: Executor | None = None,
+) -> LoadResult:
+    """Load `files` (every file of the source present now) into the source's raw tables and the ledger.
+
+    Files are read on `executor` when given (a Dask client's, say); else a source marked `parallel` reads
+    on a local process pool and the others in this process.
+    """
+    stored = stored_state(connection, source)
+    present = present_files(source, files)
+    reads = plan_reads(source, stored, present, reader_version, rebuild)
+    for line in reads.repaired:
+        log(line)
+    outcomes = _read(source, reads, executor, log)
+    if check:
+        _check(check, reads, outcomes, log)
+    plan = plan_load(source, stored, present, reads, outcomes, reader_version, now)
+    for line in plan.notes:
+        log(line)
+    live = {r.rows_sha256 for r in plan.result.records if r.rows_sha256}
+    log(f"{source.name}: writing raw tables ({len(plan.result.files_read)} file(s) read, {len(live)} live)")
+    plan.result.table_rows = write_load(connection, source, plan, stored, now)
+    return plan.result
+
+
+def present_files(source: Source, files: list[SourceFile]) -> list[Present]:
+    """The files present, once per name, with their content's digest, size and version, by name."""
+    present = []
+    for name, file in {display_path(f.path): f for f in files}.items():
+        version = source.version_of(file.path) if source.version_of else None
+        present.append(
+            Present(name, file.path, file.origin, file_sha256(file.path), file.path.stat().st_size, version)
+        )
+    return sorted(present, key=lambda p: p.name)
+
+
+def _read(
+    source: Source, reads: ReadPlan, executor: Executor | None, log: Callable[[str], None]
+) -> dict[str, Reading | list[Problem]]:
+    """Each content to read: its reading or its problems, logged as they come."""
+    outcomes: dict[str, Reading | list[Problem]] = {}
+    with _executor_for(source, len(reads.to_read), executor) as chosen:
+        readings = read_files(chosen, source.read, reads.paths())
+        for index, (sha, outcome) in enumerate(zip(reads.to_read, readings, strict=True), start=1):
+            outcomes[sha] = outcome
+            said = f"quarantined: {outcome[0].reason}" if isinstance(outcome, list) else "read"
+            log(f"[{index}/{len(reads.to_read)}] {reads.named[sha].name}: {said}")
+    return outcomes
+
+
+@contextmanager
+def _executor_for(source: Source, files: int, given: Executor | None) -> Iterator[Executor]:
+    if given is not None:
+        yield given
+    elif source.parallel and files >= 2:
+        with embedded_pool(None, files) as pool:
+            yield pool
+    else:
+        yield InlineExecutor()
+
+
+def _check(
+    check: FileCheck,
+    reads: ReadPlan,
+    outcomes: dict[str, Reading | list[Problem]],
+    log: Callable[[str], None],
+) -> None:
+    """The per-file gate over the files read: a content that fails it gets its problems instead."""
+    readings = {sha: (reads.named[sha].path, r) for sha, r in outcomes.items() if not isinstance(r, list)}
+    if not readings:
+        return
+    for sha, found in check(readings).items():
+        if found:
+            outcomes[sha] = found
+            log(f"{reads.named[sha].name}: quarantined: {found[0].reason}")
