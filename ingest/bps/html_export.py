@@ -61,7 +61,9 @@ def _tables(text: str) -> list[_Table]:
             if tag == "table" and open_tables:
                 open_tables.pop()
             continue
-        found = {name.lower(): value for name, value in _ATTRIBUTE.findall(attributes)}
+        # Only a table's id and a cell's spans matter: the long style attributes of other tags are skipped.
+        wanted = tag == "table" or (tag != "tr" and "span" in attributes.lower())
+        found = {name.lower(): value for name, value in _ATTRIBUTE.findall(attributes)} if wanted else {}
         if tag == "table":
             table = _Table(found.get("id"))
             tables.append(table)
