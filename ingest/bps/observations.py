@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ingest.bps.areas import PlacedArea
@@ -141,10 +142,22 @@ class ObservationTable:
         columns = zip(*self.records, strict=True)
         return pd.DataFrame(
             {
-                name: pd.array(list(values), dtype=dtype)
+                name: _typed_array(values, dtype)
                 for (name, dtype), values in zip(OBSERVATION_DTYPES.items(), columns, strict=True)
             }
         )
+
+
+def _typed_array(values: tuple, dtype: str) -> pd.api.extensions.ExtensionArray:
+    """A column of the observation table, built from NumPy arrays: a file's frame is made for every file
+    read, and pd.array's inference cost more than the reading of a small table."""
+    if dtype == "string":
+        return pd.arrays.StringArray(np.array(values, dtype=object))
+    missing = np.array([value is None for value in values], dtype=bool)
+    if dtype == "Float64":
+        return pd.arrays.FloatingArray(np.array(values, dtype="float64"), missing)
+    data = np.array([0 if value is None else value for value in values], dtype="int64")
+    return pd.arrays.IntegerArray(data, missing)
 
 
 def _legacy_period(period: str) -> str:
