@@ -184,7 +184,11 @@ def scaled_refresh(
 
 def ntt_only_data(destination: Path) -> Path:
     """The bundled data without the national tables: the NTT files the project started from."""
-    national = {"bps-webtable-exports-ardwind", "bps-provinsi-semester-akbaralqahri"}
+    national = {
+        "bps-webtable-exports-ardwind",
+        "bps-provinsi-semester-akbaralqahri",
+        "bps-xlsx-exports-kasulampua",
+    }
     shutil.copytree(
         BUNDLED_DATA_DIR,
         destination,

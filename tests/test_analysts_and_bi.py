@@ -258,7 +258,12 @@ def test_cli_query_and_status(warehouse: Path):
     assert "Last runs:" in status.stdout and "succeeded" in status.stdout
     assert "Quarantined files: 0" in status.stdout
     assert "Rows held back (a value that cannot be true; the rest of the file is loaded): 3" in status.stdout
-    assert "row 254: Jember 2004 POVERTY_LINE = 102 is outside 50,000 to 3,000,000" in status.stdout
+    assert "row 254: Jember 2004 POVERTY_LINE = 102 is outside 20,000 to 3,000,000" in status.stdout
+    assert (
+        "Indicators with only the generic checks (a number, one value per key, 0-100 when percent): 21"
+        in (status.stdout)
+    )
+    assert "  TINGKAT_SETENGAH_PENGANGGURAN (percent): Tingkat Setengah Pengangguran" in status.stdout
 
 
 def test_schema_diagram_in_docs_is_current():
