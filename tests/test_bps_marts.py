@@ -22,6 +22,7 @@ from reporting.data import read_report_data
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations, value
 from tests.conftest import Warehouse, query
+from tests.documented_examples import example_question
 
 RELEASES = BUNDLED_DATA_DIR / "releases" / "ntt_extreme_poverty_from_releases.csv"
 REFERENCE = BUNDLED_DATA_DIR / "reference"
@@ -270,7 +271,7 @@ def test_the_conflict_list_is_every_disagreement_within_a_round_and_nothing_else
         warehouse, "select bps_code, year, survey_round, indicator_code from provenance.bps_value_conflicts"
     )
     assert set(listed) == expected and len(listed) == len(expected)
-    assert len(expected) == 21  # the README counts them
+    assert len(expected) == 21  # docs/sources.md counts them
 
 
 def test_ntt_among_the_provinces_p0_march_2022(warehouse: Path):
@@ -409,16 +410,8 @@ def test_rat_target_kemiskinan_extrim_finds_the_release_figures(warehouse: Path)
     assert (5313, 2023) not in rate and by_area[5313][:2] == (None, None)
 
 
-def readme_example(number: int) -> tuple[str, list[list[str]]]:
-    """The SQL and the printed answer (header row first) of README example question `number`."""
-    text = (REPO_ROOT / "README.md").read_text()
-    start = text.index(f"**{number}. ")
-    sql, answer = re.search(r"```sql\n(.*?)```\s*```text\n(.*?)```", text[start:], flags=re.S).groups()
-    return sql, [line.split(" | ") for line in answer.strip().splitlines()]
-
-
 def test_readme_ntt_among_the_provinces_is_what_the_files_say(warehouse: Path):
-    sql, printed = readme_example(9)
+    sql, printed = example_question(9)
     table = read_bps_table(P0_PROVINCE_2022)
     march = table[(table.period == "S1") & (table.breakdown == "total") & (table.indicator == "P0")]
     values = dict(zip(march.bps_code.astype(int), march.value.astype(float), strict=True))
@@ -443,7 +436,7 @@ def test_readme_ntt_among_the_provinces_is_what_the_files_say(warehouse: Path):
 
 
 def test_readme_ntt_kabkota_among_all_kabkota_is_what_the_files_say(warehouse: Path):
-    sql, printed = readme_example(10)
+    sql, printed = example_question(10)
     parsed = published_observations()
     p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.breakdown == "total")]
     kabkota = p0[p0.area_level == "kabkota"].drop_duplicates("bps_code")
@@ -501,7 +494,7 @@ def test_three_real_impossible_values_are_held_back_and_the_rest_of_their_files_
 
 
 def test_readme_ntt_open_unemployment_among_the_provinces_is_what_the_files_say(warehouse: Path):
-    sql, printed = readme_example(11)
+    sql, printed = example_question(11)
     folder = ARDWIND / "Tingkat Pengangguran Terbuka"
     latest = max(int(p.stem[-4:]) for p in folder.glob("*.csv"))
     table = read_bps_table(one_file(folder, latest))
@@ -526,7 +519,7 @@ def test_readme_ntt_open_unemployment_among_the_provinces_is_what_the_files_say(
 
 
 def test_readme_ntt_poverty_line_against_indonesias_is_what_the_files_say(warehouse: Path):
-    sql, printed = readme_example(12)
+    sql, printed = example_question(12)
     year = 2024
     province = read_bps_table(
         one_file(ARDWIND / "Garis Kemiskinan (Rupiah_Kapita_Bulan) Menurut Provinsi dan Daerah", year)
