@@ -81,7 +81,10 @@ ocr-tools:
 docs: $(STAMP)
 	$(BIN)/ntt-warehouse docs
 
-# Prints a table and writes bench/results.json (about 10 minutes with the national-scale run).
+# Prints a table and writes bench/results.json: about 10 minutes with the national-scale refresh, and the
+# read phase's scale-out curve on the national corpus after it (three engines x 5 rounds: hours on 2 cores,
+# see docs/scaling.md; `python -m bench.run --skip-scale-out` leaves it out, `python -m bench.scale_out
+# --quick` is a short check).
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 

@@ -66,3 +66,22 @@ def rat_documents(count: int, min_pages: int = 20, max_pages: int = 60, seed: in
                 render_matrix(gold * repeats, path, roomier)
         documents.append(path)
     return documents
+
+
+def scanned_plans() -> list[Path]:
+    """Image-only plans read by OCR: the RAT 2023 report scanned four ways (tests/scans.py), 49 pages."""
+    from tests.scans import ALL_PAGES, clean_scan, skewed_noisy_scan
+
+    return [clean_scan(300), clean_scan(200), clean_scan(300, ALL_PAGES), skewed_noisy_scan()]
+
+
+def national_corpus() -> list[Path]:
+    """The national-scale corpus: 200 generated plans of 20 to 60 pages and the scanned plans."""
+    return [*rat_documents(200), *scanned_plans()]
+
+
+def quick_corpus() -> list[Path]:
+    """A small corpus for quick checks: 8 generated plans of 20 to 24 pages and one 9-page scan."""
+    from tests.scans import clean_scan
+
+    return [*rat_documents(8, min_pages=20, max_pages=24, seed=4), clean_scan(300)]

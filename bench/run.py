@@ -19,20 +19,21 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 
-from bench.generate import rat_documents
+from bench.generate import national_corpus, rat_documents
 from bench.phases import breakdown, measured_refresh, print_breakdown
 from bench.rat_extraction import REPORT, fuzz_figures, measure
 from bench.rat_ocr import ocr_speed
+from bench.scale_out import curve, measured_read, print_summary, run_line
 from ingest.bps import read_bps_table
 from ingest.bps.formats import candidate_files
-from ingest.rat.tables import read_rat_plan
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from store.read_engines import EmbeddedPool
+from store.read_files import ReadBudget
 from tests.documented_examples import documented_queries
 from tests.scans import clean_scan
 
@@ -142,18 +143,23 @@ def long_report_pages_per_second() -> tuple[float, int]:
     return figures["pages_per_second"], int(figures["pages"])
 
 
-def parallel_speedup(documents: list[Path]) -> dict[str, float]:
-    seconds = {}
+def parallel_speedup(documents: list[Path]) -> dict[str, object]:
+    """The read phase on the local pool with 1 and with 2 processes, and who spent what CPU meanwhile: a
+    speedup under 2 says whether the pool (parent CPU, a worker idle) or the machine (others' CPU, load,
+    steal) is at fault."""
+    runs = {}
     for workers in (1, 2):
-        started = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            readings = list(pool.map(read_rat_plan, documents))
-        seconds[workers] = time.perf_counter() - started
-        assert len(readings) == len(documents)
+        pool = EmbeddedPool(workers=workers)
+        try:
+            runs[workers] = measured_read(pool, documents, ReadBudget(seconds_per_page=600))
+        finally:
+            pool.close()
+        assert runs[workers]["quarantined"] == 0
     return {
-        "extract_1_worker_seconds": seconds[1],
-        "extract_2_workers_seconds": seconds[2],
-        "parallel_speedup_2_cores": seconds[1] / seconds[2],
+        "extract_1_worker_seconds": runs[1]["wall_seconds"],
+        "extract_2_workers_seconds": runs[2]["wall_seconds"],
+        "parallel_speedup_2_cores": runs[1]["wall_seconds"] / runs[2]["wall_seconds"],
+        "extract_runs": runs,
     }
 
 
@@ -201,6 +207,13 @@ def main() -> None:
         "--skip-national", action="store_true", help="leave out the 200-document national run"
     )
     parser.add_argument("--skip-ocr", action="store_true", help="leave out the OCR speeds (a few minutes)")
+    parser.add_argument(
+        "--skip-scale-out",
+        action="store_true",
+        help="leave out the national scale-out curve of the read phase (local pool, Dask 1 and 2 workers, "
+        "5 rounds: hours on 2 cores; `python -m bench.scale_out --quick` is the short check)",
+    )
+    parser.add_argument("--scale-out-rounds", type=int, default=5, help="rounds of the curve (default 5)")
     options = parser.parse_args()
     results: dict[str, object] = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -285,14 +298,16 @@ def main() -> None:
         results["growth"] = growth
         results.update(parallel_speedup(rat_documents(8, min_pages=20, max_pages=24, seed=4)))
         report(
-            "RAT extraction of 8 documents, 1 vs 2 workers",
+            "RAT extraction of 8 documents, local pool, 1 vs 2 processes",
             f"{results['extract_1_worker_seconds']:.1f} s vs {results['extract_2_workers_seconds']:.1f} s "
             f"(x{results['parallel_speedup_2_cores']:.2f})",
         )
+        for workers, run in results["extract_runs"].items():
+            report(f"  {workers} process(es)", run_line(run))
 
         if not options.skip_national:
             started = time.perf_counter()
-            documents = rat_documents(200)
+            documents = national_corpus()
             results["national_generate_seconds"] = time.perf_counter() - started
             pages = sum(len(__import__("pdfplumber").open(p).pages) for p in documents)
             seconds, peak = scaled_refresh(documents, [], work, "national")
@@ -300,14 +315,19 @@ def main() -> None:
                 {
                     "national_seconds": seconds,
                     "national_peak_mb": peak,
-                    "national_rat_documents": 200,
+                    "national_rat_documents": len(documents),
                     "national_rat_pages": pages,
                 }
             )
             report(
-                f"bundled national tables and 200 RAT documents ({pages} pages)",
+                f"bundled national tables and {len(documents)} RAT documents, 4 scanned ({pages} pages)",
                 f"{seconds:.0f} s, peak {peak:.0f} MB",
             )
+            if not options.skip_scale_out:
+                rounds = options.scale_out_rounds
+                print(f"  scale-out of the read phase on the same {len(documents)} plans, {rounds} rounds:")
+                results["scale_out"] = curve(documents, rounds=rounds, report=print)
+                print_summary(results["scale_out"])
 
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"  written to {RESULTS.relative_to(REPO_ROOT)}")

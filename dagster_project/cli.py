@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 EX_USAGE = 64  # sysexits.h: a setting cannot be used
 EX_CANTCREAT = 73  # sysexits.h: a file of the warehouse's folders cannot be made (read-only, full, a link)
 EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the warehouse)
+EX_UNAVAILABLE = 69  # sysexits.h: a service is unavailable (the Dask cluster set to read on)
 
 
 def _settings(args: argparse.Namespace, **given: object) -> "Settings":
@@ -27,7 +28,7 @@ def _refresh(args: argparse.Namespace) -> int:
     from dagster_project.refresh import refresh
     from dagster_project.settings import SettingsError
     from store.build_lock import RefreshBusyError
-    from store.errors import WarehouseFolderError
+    from store.errors import ReadEngineError, WarehouseFolderError
 
     def waiting(holder: object) -> None:
         who = holder.describe() if holder else "another refresh"
@@ -45,6 +46,9 @@ def _refresh(args: argparse.Namespace) -> int:
     except WarehouseFolderError as error:
         print(f"error: cannot write the warehouse: {error}; nothing was done", file=sys.stderr)
         return EX_CANTCREAT
+    except ReadEngineError as error:
+        print(f"error: {error}; nothing was read or published", file=sys.stderr)
+        return EX_UNAVAILABLE
     print(outcome.report(), file=sys.stdout if outcome.success else sys.stderr)
     return 0 if outcome.success else 1
 

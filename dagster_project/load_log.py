@@ -1,8 +1,9 @@
 """load_log: one row per run and asset, from the run's outcome (dagster_project.run_outcome).
 
 Rows in (values parsed this run), rows out (rows in the table after the run), rows rejected (files
-quarantined, and rows a failed check named), duration, status, the files' contents, and the checks with
-their Great Expectations summary.
+quarantined, and rows a failed check named), duration, status, the files' contents, the checks with
+their Great Expectations summary, and which worker read each file read this run (`read_by`, JSON: file ->
+the Dask worker addresses or host/pid of the processes that read it).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _COLUMNS = [
     "checks_passed",
     "checks_failed",
     "check_summary",
+    "read_by",
     "logged_at",
 ]
 
@@ -62,6 +64,7 @@ def load_log_rows(outcome: RunOutcome, row_counts: dict[str, int]) -> pd.DataFra
             "checks_passed": len(checks) - len(failed),
             "checks_failed": len(failed),
             "check_summary": "\n".join(c.text()[:2000] for c in failed) or None,
+            "read_by": json.dumps(metadata["read_by"]) if metadata.get("read_by") else None,
             "logged_at": now,
         }
 
@@ -76,4 +79,6 @@ def load_log_rows(outcome: RunOutcome, row_counts: dict[str, int]) -> pd.DataFra
         if step.key not in steps_with_assets and step.status != "succeeded"
     ]
     frame = pd.DataFrame.from_records(rows, columns=_COLUMNS)
-    return frame.astype({"rows_in": "Int64", "rows_out": "Int64", "rows_rejected": "Int64"})
+    return frame.astype(
+        {"rows_in": "Int64", "rows_out": "Int64", "rows_rejected": "Int64", "read_by": "string"}
+    )

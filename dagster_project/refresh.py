@@ -179,7 +179,7 @@ def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutco
     prepare_manifest()  # the dbt assets load from it
     from dagster_project.definitions import defs
     from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
-    from dagster_project.resources import run_resources
+    from dagster_project.resources import connected_engine, run_resources
     from dagster_project.run_outcome import read_run
     from store.duckdb_warehouse import append_rows, connect
 
@@ -190,9 +190,12 @@ def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutco
         if settings.dagster_home
         else dg.DagsterInstance.ephemeral()
     )
-    with instance:
+    # A Dask cluster is connected to before the run: one that does not answer stops the refresh here, in
+    # one line (ReadEngineError), before anything is read or written.
+    with instance, connected_engine(settings) as engine:
+        resources = run_resources(settings, engine)
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config, resources=run_resources(settings)
+            instance=instance, raise_on_error=False, run_config=run_config, resources=resources
         )
         run = read_run(instance, result.run_id)
         planned = _planned_assets(job)

@@ -6,8 +6,10 @@
 - `refresh_lock`: the warehouse's refresh lock (store.build_lock), held from the run's start to its end.
 - `dbt_parse_ahead`: the `dbt parse` started as the run starts (dagster_project.dbt_parse_ahead), for the
   dbt step to wait for.
+- `read_engine`: where RAT plans are read: a Dask cluster's client when a scheduler address is set
+  (store.dask_cluster), else None (the loader's local process pool).
 
-The last three follow the run's `warehouse` (launchpad config included): they are made from it at run start,
+The last four follow the run's `warehouse` (launchpad config included): they are made from it at run start,
 and only for runs whose steps need them. The `dbt` resource is in dagster_project.dbt_project.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -26,6 +29,7 @@ from dagster_project.settings import API_KEY_ENV, ENV_VARS, Settings
 from ingest.bps.webapi import DEFAULT_VARIABLES
 from store.build_lock import LockHolder
 from store.build_lock import refresh_lock as warehouse_lock
+from store.read_engines import ReadEngine
 
 # Every step of the refresh writes the one build file: the job's steps share this concurrency pool, which the
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.
@@ -67,6 +71,31 @@ class WarehouseResource(dg.ConfigurableResource):
         default=_DEFAULTS.lock_wait_seconds,
         description="How long a run waits for another refresh of the same warehouse.",
     )
+    # The read phase (issue 21): where RAT plans are read, and what one file may cost there.
+    dask_scheduler_address: str = Field(
+        default="",
+        description="A Dask scheduler to read RAT plans on (DASK_SCHEDULER_ADDRESS, tcp://host:8786); "
+        "empty: the local process pool. See docs/scaling.md.",
+    )
+    dask_connect_timeout: int = Field(
+        default=_DEFAULTS.dask_connect_timeout,
+        description="Seconds to wait for the Dask scheduler before the run fails (NTT_DASK_CONNECT_TIMEOUT).",
+    )
+    read_seconds_per_page: int = Field(
+        default=_DEFAULTS.read_seconds_per_page,
+        description="Seconds a page of a PDF may take to read before it is stopped and the file "
+        "quarantined (NTT_READ_SECONDS_PER_PAGE).",
+    )
+    read_chunk_pages: int = Field(
+        default=_DEFAULTS.read_chunk_pages,
+        description="A long PDF is read in ranges of this many pages by several workers "
+        "(NTT_READ_CHUNK_PAGES).",
+    )
+    read_memory_mb: int = Field(
+        default=_DEFAULTS.read_memory_mb or 0,
+        description="Megabytes of resident memory a local pool process may use before it is stopped and "
+        "its file quarantined; 0: no cap (NTT_READ_MEMORY_MB). Dask workers have their own --memory-limit.",
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> WarehouseResource:
@@ -81,11 +110,17 @@ class WarehouseResource(dg.ConfigurableResource):
             "dbt_threads": settings.dbt_threads,
             "rebuild_raw": settings.rebuild_raw,
             "lock_wait_seconds": settings.lock_wait_seconds,
+            "dask_scheduler_address": settings.dask_scheduler_address or "",
+            "dask_connect_timeout": settings.dask_connect_timeout,
+            "read_seconds_per_page": settings.read_seconds_per_page,
+            "read_chunk_pages": settings.read_chunk_pages,
+            "read_memory_mb": settings.read_memory_mb or 0,
         }
         from_environment = Settings.from_environment(environ)
         for name, variable in ENV_VARS.items():
             if environ.get(variable) and getattr(settings, name) == getattr(from_environment, name):
-                values[name] = dg.EnvVar.int(variable) if name == "dbt_threads" else dg.EnvVar(variable)
+                numeric = isinstance(values[name], int)
+                values[name] = dg.EnvVar.int(variable) if numeric else dg.EnvVar(variable)
         if environ.get(API_KEY_ENV, "").strip():
             values["bps_api_key"] = dg.EnvVar(API_KEY_ENV)
         return cls(**values)
@@ -101,6 +136,11 @@ class WarehouseResource(dg.ConfigurableResource):
             fetch_webapi=bool(self.bps_api_key.strip()),
             rebuild_raw=self.rebuild_raw,
             lock_wait_seconds=self.lock_wait_seconds,
+            dask_scheduler_address=self.dask_scheduler_address or None,
+            dask_connect_timeout=self.dask_connect_timeout,
+            read_seconds_per_page=self.read_seconds_per_page,
+            read_chunk_pages=self.read_chunk_pages,
+            read_memory_mb=self.read_memory_mb or None,
         )
 
 
@@ -146,12 +186,44 @@ def dbt_parse_ahead(context: dg.InitResourceContext) -> Iterator[ParseAhead]:
         parse.stop()
 
 
-def run_resources(settings: Settings) -> dict[str, object]:
+@dg.resource(
+    required_resource_keys={"warehouse"},
+    description="Where RAT plans are read: a Dask cluster when the warehouse names a scheduler "
+    "(connected and its versions checked as the run starts), else None: the local process pool.",
+)
+def read_engine(context: dg.InitResourceContext) -> Iterator[ReadEngine | None]:
+    settings: Settings = context.resources.warehouse.settings
+    if context.run is None or not settings.dask_scheduler_address:
+        yield None
+        return
+    with connected_engine(settings) as engine:
+        yield engine
+
+
+@contextmanager
+def connected_engine(settings: Settings) -> Iterator[ReadEngine | None]:
+    """The Dask cluster of `settings`, connected (ClusterError, one line, when it cannot be used), and
+    closed at the end; None without a scheduler address."""
+    if not settings.dask_scheduler_address:
+        yield None
+        return
+    from ingest.sources import readers_version
+    from store.dask_cluster import ClusterEngine
+
+    engine = ClusterEngine(settings.dask_scheduler_address, settings.dask_connect_timeout, readers_version)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def run_resources(settings: Settings, engine: ReadEngine | None = None) -> dict[str, object]:
     """The resources of a run with `settings`: the definitions' (from the environment) and the CLI's (its
-    flags too) are made here alike."""
+    flags too) are made here alike. The CLI connects to a Dask cluster before the run and gives `engine`."""
     return {
         "warehouse": WarehouseResource.from_settings(settings),
         "duckdb": build_file,
         "refresh_lock": refresh_lock,
         "dbt_parse_ahead": dbt_parse_ahead,
+        "read_engine": engine if engine is not None else read_engine,
     }

@@ -32,6 +32,7 @@ from pathlib import Path
 from store.imports import package_closure
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from store.publish_state import DEFAULT_WAREHOUSE_PATH, build_path_for
+from store.read_files import ReadBudget
 
 # Settings field -> the environment variable it is read from.
 ENV_VARS = {
@@ -40,6 +41,12 @@ ENV_VARS = {
     "landing_dir": "LANDING_DIR",
     "bps_api_base": "BPS_API_BASE",
     "dbt_threads": "NTT_DBT_THREADS",
+    # The read phase (issue 21, docs/scaling.md).
+    "dask_scheduler_address": "DASK_SCHEDULER_ADDRESS",
+    "dask_connect_timeout": "NTT_DASK_CONNECT_TIMEOUT",
+    "read_seconds_per_page": "NTT_READ_SECONDS_PER_PAGE",
+    "read_chunk_pages": "NTT_READ_CHUNK_PAGES",
+    "read_memory_mb": "NTT_READ_MEMORY_MB",
 }
 API_KEY_ENV = "BPS_API_KEY"  # set: the WebAPI is fetched; the key itself never leaves the environment
 DAGSTER_HOME_ENV = "DAGSTER_HOME"  # Dagster's own: runs are recorded in a persistent instance there
@@ -67,8 +74,15 @@ class Settings:
     rebuild_raw: bool = False  # read every source file again instead of reusing what was read before
     lock_wait_seconds: float = 1800.0  # how long a run waits for another refresh of the same warehouse
     dagster_home: Path | None = None  # a persistent Dagster instance; None: each CLI run its own
-    # This round adds here, each with its variable in ENV_VARS and the README's table: the Dask scheduler's
-    # address (issue 21) and the per-file budgets (issue 23).
+    # This round adds here, each with its variable in ENV_VARS and the README's table: the per-file budgets
+    # (issue 23).
+    # The read phase (issue 21, store.read_files, docs/scaling.md): where RAT plans are read, and what one
+    # file may cost there.
+    dask_scheduler_address: str | None = None  # a Dask scheduler (tcp://host:8786); None: the local pool
+    dask_connect_timeout: int = 10  # seconds to wait for the scheduler before the refresh fails
+    read_seconds_per_page: int = 60  # a page of a PDF may take, else it is stopped and quarantined
+    read_chunk_pages: int = 10  # a long PDF is read in ranges of this many pages, by several workers
+    read_memory_mb: int | None = 2048  # resident memory a local pool process may use; None or 0: no cap
 
     def __post_init__(self) -> None:
         for name in ("warehouse_path", "data_dir", "landing_dir", "dagster_home"):
@@ -77,6 +91,9 @@ class Settings:
                 object.__setattr__(self, name, Path(value).resolve())
         if self.dbt_threads < 1:
             raise SettingsError(f"dbt threads must be 1 or more, not {self.dbt_threads}")
+        for name in ("dask_connect_timeout", "read_seconds_per_page", "read_chunk_pages"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{ENV_VARS[name]} must be more than 0, not {getattr(self, name)}")
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, **given: object) -> Settings:
@@ -125,6 +142,14 @@ class Settings:
     def report_dir(self) -> Path:
         return self.warehouse_path.parent / "report"
 
+    def read_budget(self) -> ReadBudget:
+        """What one file may cost the read phase (store.read_files)."""
+        return ReadBudget(
+            seconds_per_page=self.read_seconds_per_page,
+            chunk_pages=self.read_chunk_pages,
+            memory_mb=self.read_memory_mb or None,
+        )
+
     def dbt_args(self) -> list[str]:
         """What every dbt command of this warehouse is given: its build file and its threads."""
         return dbt_args(self.build_path, self.dbt_threads)
@@ -135,13 +160,23 @@ def dbt_args(build_path: Path, threads: int = Settings.dbt_threads) -> list[str]
     return ["--vars", json.dumps({DBT_BUILD_FILE_VAR: str(build_path)}), "--threads", str(threads)]
 
 
+_NUMBERS = {
+    "dbt_threads": (int, "a whole number of threads"),
+    "dask_connect_timeout": (int, "a whole number of seconds"),
+    "read_seconds_per_page": (int, "a whole number of seconds"),
+    "read_chunk_pages": (int, "a whole number of pages"),
+    "read_memory_mb": (int, "a whole number of megabytes"),
+}
+
+
 def _typed(name: str, text: str) -> object:
-    if name != "dbt_threads":
+    if name not in _NUMBERS:
         return text
+    kind, said = _NUMBERS[name]
     try:
-        return int(text)
+        return kind(text)
     except ValueError:
-        raise SettingsError(f"{ENV_VARS[name]} must be a whole number of threads, not {text!r}") from None
+        raise SettingsError(f"{ENV_VARS[name]} must be {said}, not {text!r}") from None
 
 
 def code_inputs() -> list[Path]:

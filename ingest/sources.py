@@ -18,6 +18,7 @@ import pandas as pd
 from ingest.bps import empty_observations, looks_like_bps_table, read_bps_table
 from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.webapi import parse_response
+from ingest.rat.pages import joined_reading, plan_reading, read_page_range
 from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE, empty_rat_tables, read_rat_plan
 from ingest.releases.extreme_poverty import (
     RELEASE_COLUMNS,
@@ -25,7 +26,7 @@ from ingest.releases.extreme_poverty import (
     looks_like_poverty_release_table,
     read_poverty_release_table,
 )
-from store.contract import BUNDLED, LANDED, Reading, Source, SourceFile
+from store.contract import BUNDLED, LANDED, PagedReader, Reading, Source, SourceFile
 from store.errors import SourceFileError
 from store.fingerprint import fingerprint
 from store.imports import code_files
@@ -90,6 +91,7 @@ RAT_PLANS = Source(
     empty=empty_rat_tables,
     keys={DOCUMENTS_TABLE: (), ROWS_TABLE: ("row",)},
     parallel=True,
+    pages=PagedReader(plan_reading, read_page_range, joined_reading),
 )
 POVERTY_RELEASES = Source(
     name="poverty_releases",
@@ -123,7 +125,15 @@ def reader_version(source: Source, check: Callable | None = None) -> str:
     imports (store.imports.code_files), and of the reference tables readers resolve areas against: a change
     in any of them re-reads every file of the source."""
     parts = (source.read, source.claims, source.empty, source.screen, source.version_of, check)
+    if source.pages:
+        parts += (source.pages.plan, source.pages.read_pages, source.pages.join)
     return _code_version(tuple(part.func if isinstance(part, partial) else part for part in parts if part))
+
+
+def readers_version() -> str:
+    """A digest of the code every parallel source is read with: a Dask worker must give the same as the
+    refresh that uses it (store.dask_cluster checks it on connecting)."""
+    return "-".join(reader_version(source) for source in SOURCES if source.parallel)
 
 
 @cache

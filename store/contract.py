@@ -34,6 +34,34 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class PagePlan:
+    """A file long enough to be read in page ranges: its pages, what its reader noted about it (a PDF's
+    text layer or scan) for reading a range, and the pages a range should have when the reader knows its
+    pages cost more than most (a scan's, read by OCR); None: the read phase's `chunk_pages`."""
+
+    pages: int
+    kind: str = ""
+    range_pages: int | None = None
+
+
+@dataclass(frozen=True)
+class PagedReader:
+    """How a source reads a long file in page ranges, so the pages of one document are spread over several
+    workers and the last worker does not finish a long document alone.
+
+    `plan(path, chunk_pages)` reads a file of at most `chunk_pages` pages whole (its Reading), else gives
+    its PagePlan; `read_pages(path, plan, first, last)` reads pages first..last (1-based) into a part;
+    `join(path, plan, parts)` makes the file's Reading of every part in page order, exactly as reading it
+    whole would. All three are module-level functions (they run in worker processes) and raise
+    SourceFileError for anything they cannot read.
+    """
+
+    plan: Callable[[Path, int], Reading | PagePlan]
+    read_pages: Callable[[Path, PagePlan, int, int], object]
+    join: Callable[[Path, PagePlan, list[object]], Reading]
+
+
+@dataclass(frozen=True)
 class Source:
     """A kind of input file and how to read it.
 
@@ -42,6 +70,8 @@ class Source:
     tuple: one row per file). `version_of` gives a file's identity and version from its name, for sources
     whose files supersede each other. `screen`, given the primary table's rows of one file, returns per row
     why it cannot be published (null: it can); those rows are held back and the rest of the file loads.
+    `parallel` sources are read in worker processes (the local pool or a Dask cluster), the others in the
+    refresh's own; `pages` reads a long file of a parallel source in page ranges.
     """
 
     name: str
@@ -53,6 +83,7 @@ class Source:
     version_of: Callable[[Path], tuple[str, str] | None] | None = None
     screen: Callable[[pd.DataFrame], pd.Series] | None = None
     parallel: bool = False
+    pages: PagedReader | None = None
 
     @property
     def primary_table(self) -> str | None:

@@ -66,10 +66,19 @@ def append_rows(connection: duckdb.DuckDBPyConnection, qualified_name: str, rows
     connection.register("incoming", rows)
     try:
         connection.execute(f"create table if not exists {qualified_name} as select * from incoming limit 0")
+        _add_new_columns(connection, qualified_name)
         connection.execute(f"insert into {qualified_name} by name select * from incoming")
     finally:
         connection.unregister("incoming")
     return len(rows)
+
+
+def _add_new_columns(connection: duckdb.DuckDBPyConnection, qualified_name: str) -> None:
+    """Columns of `incoming` the table lacks (a table made by older code), added to it: null before."""
+    have = {row[0] for row in connection.execute(f"describe {qualified_name}").fetchall()}
+    for name, kind, *_ in connection.execute("describe incoming").fetchall():
+        if name not in have:
+            connection.execute(f'alter table {qualified_name} add column "{name}" {kind}')
 
 
 def relation_row_counts(connection: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, int]:

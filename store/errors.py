@@ -31,6 +31,11 @@ def _restored_error(cls: type[SourceFileError], args: tuple, state: dict) -> Sou
     return error
 
 
+class ReadEngineError(RuntimeError):
+    """Where files are read cannot go on (a Dask cluster that stops answering, runs other versions, or has
+    no workers): no file's fault, so the load stops and nothing is written. One line."""
+
+
 class WarehouseFolderError(OSError):
     """A file of the warehouse's own folders that cannot be made or opened: a read-only folder, a full disk,
     a symbolic link planted where the refresh writes. One line: the path and the cause."""

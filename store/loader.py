@@ -25,7 +25,6 @@ what the build file holds (`store.raw_tables`) and what the files present are (h
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -36,7 +35,8 @@ from store.fingerprint import file_sha256
 from store.paths import display_path
 from store.plan import LoadResult, Present, ReadPlan, plan_load, plan_reads
 from store.raw_tables import stored_state, write_load
-from store.read_files import InlineExecutor, embedded_pool, read_files
+from store.read_engines import EmbeddedPool, InlineEngine, ReadEngine
+from store.read_files import DEFAULT_BUDGET, ReadBudget, read_files
 
 __all__ = ["LoadResult", "load_source", "present_files"]
 
@@ -51,22 +51,25 @@ def load_source(
     check: FileCheck | None = None,
     rebuild: bool = False,
     log: Callable[[str], None] = lambda message: None,
-    executor: Executor | None = None,
+    engine: ReadEngine | None = None,
+    budget: ReadBudget = DEFAULT_BUDGET,
 ) -> LoadResult:
     """Load `files` (every file of the source present now) into the source's raw tables and the ledger.
 
-    Files are read on `executor` when given (a Dask client's, say); else a source marked `parallel` reads
-    on a local process pool and the others in this process.
+    A source marked `parallel` reads its files on `engine` when given (a Dask cluster), else on a local
+    process pool made for this load; the others read in this process. `budget` is what one file may
+    cost (store.read_files).
     """
     stored = stored_state(connection, source)
     present = present_files(source, files)
     reads = plan_reads(source, stored, present, reader_version, rebuild)
     for line in reads.repaired:
         log(line)
-    outcomes = _read(source, reads, executor, log)
+    outcomes, read_by = _read(source, reads, engine, budget, log)
     if check:
         _check(check, reads, outcomes, log)
     plan = plan_load(source, stored, present, reads, outcomes, reader_version, now)
+    plan.result.read_by = read_by
     for line in plan.notes:
         log(line)
     live = {r.rows_sha256 for r in plan.result.records if r.rows_sha256}
@@ -87,28 +90,44 @@ def present_files(source: Source, files: list[SourceFile]) -> list[Present]:
 
 
 def _read(
-    source: Source, reads: ReadPlan, executor: Executor | None, log: Callable[[str], None]
-) -> dict[str, Reading | list[Problem]]:
-    """Each content to read: its reading or its problems, logged as they come."""
+    source: Source,
+    reads: ReadPlan,
+    engine: ReadEngine | None,
+    budget: ReadBudget,
+    log: Callable[[str], None],
+) -> tuple[dict[str, Reading | list[Problem]], dict[str, list[str]]]:
+    """Each content to read: its reading or its problems, and who read it, logged as they come."""
     outcomes: dict[str, Reading | list[Problem]] = {}
-    with _executor_for(source, len(reads.to_read), executor) as chosen:
-        readings = read_files(chosen, source.read, reads.paths())
-        for index, (sha, outcome) in enumerate(zip(reads.to_read, readings, strict=True), start=1):
-            outcomes[sha] = outcome
-            said = f"quarantined: {outcome[0].reason}" if isinstance(outcome, list) else "read"
-            log(f"[{index}/{len(reads.to_read)}] {reads.named[sha].name}: {said}")
-    return outcomes
+    read_by: dict[str, list[str]] = {}
+    total = len(reads.to_read)
+    with _engine_for(source, total, engine, budget) as chosen:
+        for done, (index, read) in enumerate(read_files(chosen, source, reads.paths(), budget), start=1):
+            sha = reads.to_read[index]
+            name = reads.named[sha].name
+            outcomes[sha] = read.outcome
+            read_by[name] = read.workers
+            said = f"quarantined: {read.outcome[0].reason}" if isinstance(read.outcome, list) else "read"
+            by = f" (by {', '.join(read.workers)})" if source.parallel else ""
+            log(f"[{done}/{total}] {name}: {said}{by}")
+    return outcomes, read_by
 
 
 @contextmanager
-def _executor_for(source: Source, files: int, given: Executor | None) -> Iterator[Executor]:
-    if given is not None:
+def _engine_for(
+    source: Source, files: int, given: ReadEngine | None, budget: ReadBudget
+) -> Iterator[ReadEngine]:
+    """Where this load reads: the engine given or a local pool for a parallel source (one file too: a
+    reader that crashes takes a pool process with it, never the refresh), else this process."""
+    if not (source.parallel and files):
+        yield InlineEngine()
+    elif given is not None:
         yield given
-    elif source.parallel and files >= 2:
-        with embedded_pool(None, files) as pool:
-            yield pool
     else:
-        yield InlineExecutor()
+        pool = EmbeddedPool(memory_mb=budget.memory_mb)
+        try:
+            yield pool
+        finally:
+            pool.close()
 
 
 def _check(

@@ -93,6 +93,7 @@ class LoadResult:
     repaired: list[str] = field(default_factory=list)  # integrity problems found and mended
     removed_now: int = 0  # files gone since the last load
     table_rows: dict[str, int] = field(default_factory=dict)  # filled in once written
+    read_by: dict[str, list[str]] = field(default_factory=dict)  # file read -> the workers that read it
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.records if r.status == status)

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from dagster_project.settings import code_inputs
 from store.build_lock import refresh_lock
 from store.fingerprint import fingerprint
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from tests.dask_processes import LocalCluster, local_cluster
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
@@ -286,3 +288,11 @@ def data_copy(tmp_path: Path) -> Path:
     shutil.copytree(BUNDLED_DATA_DIR, copy, ignore=shutil.ignore_patterns("landing"))
     (copy / "landing").mkdir()
     return copy
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """A Dask scheduler on 127.0.0.1 and two workers of one thread each under a 1 GiB memory limit, real
+    `dask` processes, started once and stopped by their pids at the end (tests/dask_processes.py)."""
+    with local_cluster(tmp_path_factory.mktemp("dask"), workers=2, memory_limit="1GiB") as cluster:
+        yield cluster

@@ -21,6 +21,7 @@ LEVELS = {
     "bench": 4,
     "tests": 4,
     "bi": 4,
+    "scripts": 4,  # scripts/fresh_check.py, which `make fresh-check` runs
     "data": 4,  # data/reference/sources/build_bps_areas.py, which rebuilds a reference table
 }
 PLAIN_PYTHON = ("store", "ingest")

@@ -31,6 +31,7 @@ from store.ledger import LEDGER_TABLE
 from store.loader import LoadResult, load_source
 from store.paths import display_path
 from store.quarantine_folder import copy_to_quarantine_folder
+from store.read_engines import ReadEngine
 
 
 def load(
@@ -39,8 +40,10 @@ def load(
     duckdb: DuckDBResource,
     source: Source,
     check: FileCheck | None = None,
+    engine: ReadEngine | None = None,
 ) -> LoadResult:
-    """Load every file of `source` present now; log what happened to each file a person must know about."""
+    """Load every file of `source` present now; log what happened to each file a person must know about.
+    A parallel source's files are read on `engine` (a Dask cluster) when given, else on a local pool."""
     settings = warehouse.settings
     files = discover(settings.data_dir, settings.landing_dir)[source.name]
     with duckdb.get_connection() as connection:
@@ -53,6 +56,8 @@ def load(
             check=check,
             rebuild=settings.rebuild_raw,
             log=context.log.info,
+            engine=engine,
+            budget=settings.read_budget(),
         )
     copy_to_quarantine_folder(result.quarantine, settings.quarantine_dir)
     for line in result.repaired:
@@ -73,6 +78,7 @@ def load_metadata(result: LoadResult) -> dict[str, object]:
         "held_back_rows": dg.MetadataValue.json(result.held_back_lines()),
         "repaired": dg.MetadataValue.json(result.repaired),
         "source_hashes": dg.MetadataValue.json(sorted({r.sha256 for r in present if r.rows_sha256})),
+        "read_by": dg.MetadataValue.json(result.read_by),
     }
 
 
@@ -145,7 +151,10 @@ def bps_webapi(
     can_subset=False,
 )
 def rat_plans(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, duckdb: dg.ResourceParam[DuckDBResource]
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    duckdb: dg.ResourceParam[DuckDBResource],
+    read_engine: dg.ResourceParam[ReadEngine | None],
 ) -> Iterator[dg.MaterializeResult]:
     result = load(
         context,
@@ -153,6 +162,7 @@ def rat_plans(
         duckdb,
         RAT_PLANS,
         check=partial(rat_plan_problems, docs_dir=warehouse.settings.docs_dir, run=context.run_id),
+        engine=read_engine,
     )
     metadata = load_metadata(result)
     yield dg.MaterializeResult(asset_key=["raw", "rat_matrix_rows"], metadata=metadata)

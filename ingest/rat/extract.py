@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -134,7 +135,8 @@ class RatDocument:
         return [asdict(row) for row in self.rows]
 
 
-def _open(path: Path) -> pdfplumber.PDF:
+def open_pdf(path: Path) -> pdfplumber.PDF:
+    """The PDF opened with pdfplumber; a file that is none, or is damaged or encrypted, raises why."""
     try:
         with path.open("rb") as handle:
             if not handle.read(1024).lstrip().startswith(b"%PDF"):
@@ -153,27 +155,42 @@ def _classified(path: Path, exc: Exception) -> RatDocumentError:
     return NotAPdfError(path, f"the PDF is damaged or truncated ({type(cause).__name__}: {cause})")
 
 
-def _document_grids(
-    pdf: pdfplumber.PDF, path: Path, progress: ProgressCallback | None, settings: RatSettings
+@contextmanager
+def page_errors(path: Path, number: int) -> Iterator[None]:
+    """Reading page `number` of `path`: what goes wrong is said as a RatDocumentError naming the page."""
+    try:
+        yield
+    except PdfminerException as exc:
+        raise _classified(path, exc) from exc
+    except Exception as exc:  # pdfminer raises many kinds of errors on broken content streams
+        raise NotAPdfError(path, f"page {number} cannot be read ({type(exc).__name__}: {exc})") from exc
+
+
+def document_grids(
+    pdf: pdfplumber.PDF,
+    path: Path,
+    progress: ProgressCallback | None,
+    settings: RatSettings,
+    numbers: range | None = None,
 ) -> tuple[list[Grid], list[PageText], bool]:
+    """The tables and running text of the pages `numbers` (1-based; all by default), and whether any page
+    has a text layer."""
     grids: list[Grid] = []
     texts: list[PageText] = []
     has_text = False
-    total = len(pdf.pages)
-    for number, page in enumerate(pdf.pages, start=1):
+    numbers = numbers or range(1, len(pdf.pages) + 1)
+    for done, number in enumerate(numbers, start=1):
+        page = pdf.pages[number - 1]
         try:
-            has_text = has_text or bool(page.chars)
-            on_page = page_grids(page, number, settings=settings)
-            grids.extend(on_page)
-            texts.append(page_text(page, [grid.bbox for grid in on_page], number, settings=settings))
-        except PdfminerException as exc:
-            raise _classified(path, exc) from exc
-        except Exception as exc:  # pdfminer raises many kinds of errors on broken content streams
-            raise NotAPdfError(path, f"page {number} cannot be read ({type(exc).__name__}: {exc})") from exc
+            with page_errors(path, number):
+                has_text = has_text or bool(page.chars)
+                on_page = page_grids(page, number, settings=settings)
+                grids.extend(on_page)
+                texts.append(page_text(page, [grid.bbox for grid in on_page], number, settings=settings))
         finally:
             page.close()
         if progress:
-            progress(number, total)
+            progress(done, len(numbers))
     return grids, texts, has_text
 
 
@@ -293,19 +310,38 @@ def read_rat(
     a PDF whose matrix is not found or not certain comes back with its `error` set.
     """
     path = Path(path)
-    sha256 = file_sha256(path) if path.is_file() else ""
-    with _open(path) as pdf:
+    with open_pdf(path) as pdf:
         page_count = len(pdf.pages)
-        grids, texts, has_text = _document_grids(pdf, path, progress, settings)
+        grids, texts, has_text = document_grids(pdf, path, progress, settings)
         scan = None
         if not has_text:
-            if not any(page.images for page in pdf.pages):
-                raise ScannedPdfError(path, "no text layer and no page images: it has no text")
+            refuse_without_images(pdf, path)
             from ingest.rat.ocr.document import read_scan  # only scans load the OCR code
 
             scan = read_scan(pdf, path, progress, settings=settings)
             grids = scan.grids
             texts = scan.page_texts()
+    return extraction_of(path, page_count, grids, texts, scan, settings)
+
+
+def refuse_without_images(pdf: pdfplumber.PDF, path: Path) -> None:
+    """A PDF without a text layer is read by OCR, from its page images; one without either is refused."""
+    if not any(page.images for page in pdf.pages):
+        raise ScannedPdfError(path, "no text layer and no page images: it has no text")
+
+
+def extraction_of(
+    path: Path,
+    page_count: int,
+    grids: list[Grid],
+    texts: list[PageText],
+    scan: object | None,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+) -> Extraction:
+    """What the extractor makes of every page's tables and text (of the text layer, or of OCR's `scan`):
+    the matrix assembled across the pages in order, its rows, the metadata, the parsing report.
+    ingest.rat.pages calls it with the pages read in ranges by several workers."""
+    sha256 = file_sha256(path) if path.is_file() else ""
     extraction = Extraction(path, page_count, grids, scan)
     matrix = extraction.matrix = assemble(grids, settings=settings)
     if matrix is None:

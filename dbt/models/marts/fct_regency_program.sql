@@ -17,10 +17,13 @@ allocated as (
         targets.indicator_key,
         sum(bridge.allocated_pagu / targets.indicator_rows) as allocated_pagu,
         bool_or(bridge.is_province_wide) as is_province_wide,
-        any_value(bridge.location_scope) as location_scope,
-        any_value(targets.target_value) as target_value,
-        any_value(targets.target_unit) as target_unit,
-        string_agg(distinct targets.target_text, '; ') as target_text,
+        -- The same choice on every run: of the matrix rows a group joins, the first one's (any_value and
+        -- an unordered string_agg took whichever DuckDB's threads met first, and two refreshes of the
+        -- same plans could publish different rows).
+        min(bridge.location_scope) as location_scope,
+        arg_min(targets.target_value, targets.program_target_key) as target_value,
+        arg_min(targets.target_unit, targets.program_target_key) as target_unit,
+        string_agg(distinct targets.target_text, '; ' order by targets.target_text) as target_text,
         count(distinct targets.program_target_key) as matrix_rows
     from targets
     join {{ ref('bridge_budget_regency') }} as bridge using (budget_line_key)

@@ -121,7 +121,23 @@ def read_scan(
     settings: RatSettings = DEFAULT_RAT_SETTINGS,
 ) -> ScanReading:
     """OCR every page of an image-only PDF into table grids; refuses a scan too poor to read."""
-    pages = list(pdf.pages)
+    numbers = range(1, len(pdf.pages) + 1)
+    read = read_scan_pages(pdf, path, numbers, progress, workers, settings=settings)
+    return scan_reading(pdf, path, read, settings=settings)
+
+
+def read_scan_pages(
+    pdf: pdfplumber.PDF,
+    path: Path,
+    numbers: range,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+) -> list[OcrPage]:
+    """What OCR reads on the pages `numbers` (1-based), each page on its own: the words and rules found,
+    before the pages of the document are lined up with each other (`scan_reading`)."""
+    pages = [pdf.pages[number - 1] for number in numbers]
     # parses each page, so before the threads
     resolutions = [scan_resolution(page, settings=settings) for page in pages]
     lock = threading.Lock()
@@ -130,7 +146,7 @@ def read_scan(
         with ThreadPoolExecutor(max_workers=_workers(workers, len(pages))) as pool:
             futures = [
                 pool.submit(read_page, document, page, number, dpi, lock, settings=settings)
-                for number, (page, dpi) in enumerate(zip(pages, resolutions, strict=True), start=1)
+                for number, page, dpi in zip(numbers, pages, resolutions, strict=True)
             ]
             read: list[OcrPage] = []
             for done, future in enumerate(futures, start=1):
@@ -139,6 +155,15 @@ def read_scan(
                     progress(done, len(pages))
     finally:
         document.close()
+    return read
+
+
+def scan_reading(
+    pdf: pdfplumber.PDF, path: Path, read: list[OcrPage], *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+) -> ScanReading:
+    """The document OCR read, from every page's reading in order: refused if too poor to read, its pages
+    lined up, and its tables' grids."""
+    pages = list(pdf.pages)
     reading = ScanReading(read, [], [float(page.height) for page in pages])
     _refuse_if_unreadable(reading, path, settings)
     _align_pages(read, settings)

@@ -1,0 +1,233 @@
+"""Reading on a real Dask cluster: the session's `dask_cluster` (a `dask scheduler` and two `dask worker`
+processes of one thread each under a 1 GiB memory limit, on 127.0.0.1).
+
+A refresh through the cluster publishes exactly what the local pool publishes, files are read by both
+workers (the load log says which), a PDF that exhausts its worker's memory is quarantined by either engine
+while the rest publishes, and a scheduler that does not answer stops the refresh in one line.
+"""
+
+import json
+import os
+import re
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cloudpickle
+import duckdb
+import pandas as pd
+import pytest
+from distributed import Client
+
+import tests.hostile_pdfs
+from dagster_project.refresh import RefreshOutcome, refresh
+from dagster_project.settings import Settings
+from ingest.rat.tables import ROWS_TABLE, read_rat_plan
+from ingest.sources import RAT_PLANS, readers_version
+from store.contract import Source
+from store.dask_cluster import ClusterEngine, ClusterError, check_versions
+from store.read_files import ReadBudget, read_files
+from tests.conftest import Warehouse, run_cli, sha256_of
+from tests.dask_processes import LocalCluster
+from tests.hostile_pdfs import memory_bomb_pdf, read_or_misbehave
+from tests.pdf_fixtures import RAT_2023_PDF
+from tests.plans import render_plan
+
+# The workers have this project, not its tests: the test reader travels with its calls, by value (Dask
+# pickles by reference what pickle can; a lambda it cannot, so cloudpickle takes the call whole).
+cloudpickle.register_pickle_by_value(tests.hostile_pdfs)
+HOSTILE = Source(
+    name="hostile",
+    tables=("lines",),
+    claims=lambda path: True,
+    read=lambda path: read_or_misbehave(path),
+    empty=lambda: {"lines": pd.DataFrame({"text": []})},
+    parallel=True,
+)
+BOMB = "RAT_raksasa_2024.pdf"
+PLANS = {"RAT_Sumba_Timur_2024.pdf": "KABUPATEN SUMBA TIMUR", "RAT_Kota_Kupang_2024.pdf": "KOTA KUPANG"}
+READ_SETTINGS = {"read_chunk_pages": 3, "read_memory_mb": 1024}  # 9-page plans: three ranges each
+LAST_READ_BY = (
+    "select read_by from provenance.load_log where asset = 'raw/rat_matrix_rows'"
+    " order by logged_at desc limit 1"
+)
+TIME_COLUMNS = {"landed_at", "loaded_at"}  # when this run saw a file: the only columns the runs may differ in
+
+
+@dataclass
+class Night:
+    warehouse: Warehouse
+    outcome: RefreshOutcome
+
+
+def refreshed(warehouse: Warehouse, **settings: object) -> Night:
+    chosen = Settings.from_environment(
+        {},
+        warehouse_path=warehouse.published,
+        landing_dir=warehouse.landing,
+        data_dir=warehouse.data_dir,
+        **READ_SETTINGS,
+        **settings,
+    )
+    return Night(warehouse, refresh(chosen, log_level="WARNING"))
+
+
+@pytest.fixture(scope="module")
+def nights(built_warehouse: Warehouse, dask_cluster: LocalCluster, tmp_path_factory) -> dict[str, Night]:
+    """The same plans and memory bomb landed in two copies of the test warehouse (one landing folder, so
+    the rows name the same files), refreshed on the local pool and through the cluster."""
+    folder = tmp_path_factory.mktemp("engines")
+    local = built_warehouse.copy_to(folder / "local")
+    copy = built_warehouse.copy_to(folder / "cluster")
+    cluster = Warehouse(copy.published, local.landing, copy.data_dir)
+    for name, issuer in PLANS.items():
+        render_plan(local.landing / name, year=2024, issuer=issuer, signed="Kupang, Desember 2023")
+    memory_bomb_pdf(local.landing / BOMB)
+    return {
+        "local": refreshed(local),
+        "cluster": refreshed(cluster, dask_scheduler_address=dask_cluster.address, dask_connect_timeout=30),
+    }
+
+
+def published_rows(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse.published), read_only=True) as connection:
+        tables = [
+            t
+            for (t,) in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
+        ]
+        rows = {}
+        for table in sorted(tables):
+            columns = [c for (c, *_) in connection.execute(f"describe main.{table}").fetchall()]
+            kept = ", ".join(f'"{c}"' for c in columns if c not in TIME_COLUMNS)
+            rows[table] = connection.execute(f"select {kept} from main.{table} order by all").fetchall()
+    return rows
+
+
+def test_both_engines_quarantine_the_memory_bomb_and_publish_the_rest(nights: dict[str, Night]):
+    for engine, night in nights.items():
+        assert night.outcome.success, (engine, night.outcome.report())
+        [bomb] = [line for line in night.outcome.quarantined if BOMB in line]
+        assert "/landing/" + BOMB in bomb
+        documents = night.warehouse.query("select source_file from main.dim_document")
+        assert {Path(f).name for (f,) in documents} >= set(PLANS), engine
+    local = next(line for line in nights["local"].outcome.quarantined if BOMB in line)
+    assert "the process reading it passed the memory limit of 1024 MB" in local
+    cluster = next(line for line in nights["cluster"].outcome.quarantined if BOMB in line)
+    assert "every Dask worker that read it died" in cluster
+
+
+def test_the_cluster_publishes_exactly_what_the_local_pool_publishes(nights: dict[str, Night]):
+    local, cluster = (published_rows(nights[engine].warehouse) for engine in ("local", "cluster"))
+    assert local.keys() == cluster.keys() and {"fct_program_budget", "mart_budget_vs_poverty"} <= local.keys()
+    assert [table for table in local if local[table] != cluster[table]] == []
+    assert sum(len(rows) for rows in local.values()) > 1000
+
+
+def test_files_are_read_by_both_workers_and_the_load_log_names_them(nights: dict[str, Night], dask_cluster):
+    [(read_by,)] = nights["cluster"].warehouse.query(LAST_READ_BY)
+    workers = {worker for by in json.loads(read_by).values() for worker in by}
+    assert len(workers) >= 2 and all(re.fullmatch(r"tcp://127\.0\.0\.1:\d+", w) for w in workers), workers
+    [(local_by,)] = nights["local"].warehouse.query(LAST_READ_BY)
+    assert all(re.fullmatch(r".+/\d+", w) for by in json.loads(local_by).values() for w in by)
+
+
+def test_workers_import_only_the_engine_and_the_readers(dask_cluster: LocalCluster, whole_report):
+    engine = ClusterEngine(dask_cluster.address, 30, readers_version)
+    try:
+        [(_, read)] = list(read_files(engine, RAT_PLANS, [RAT_2023_PDF], ReadBudget(chunk_pages=3)))
+        imported = engine.client.run(lambda: sorted({m.partition(".")[0] for m in sys.modules}))
+    finally:
+        engine.close()
+    pd.testing.assert_frame_equal(read.outcome[ROWS_TABLE], whole_report[ROWS_TABLE])
+    assert len(read.workers) == 2
+    for modules in imported.values():
+        assert {"store", "ingest"} <= set(modules)
+        assert not {"dagster", "dagster_dbt", "dbt", "great_expectations", "dagster_project"} & set(modules)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_scheduler_that_does_not_answer_stops_the_refresh_in_one_line(built_warehouse: Warehouse, tmp_path):
+    warehouse = built_warehouse.copy_to(tmp_path)
+    render_plan(warehouse.landing / "RAT_baru.pdf", year=2025)
+    before = sha256_of(warehouse.published)
+    address = f"tcp://127.0.0.1:{free_port()}"
+    env = {**warehouse.env(), "DASK_SCHEDULER_ADDRESS": address, "NTT_DASK_CONNECT_TIMEOUT": "3"}
+    started = time.monotonic()
+    result = run_cli("refresh", "--warehouse", str(warehouse.published), env=env)
+    assert result.returncode == 69, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: the Dask scheduler at {address} cannot be reached: Timed out trying to connect to "
+        f"{address} after 3 s; nothing was read or published"
+    ]
+    assert time.monotonic() - started < 120
+    assert sha256_of(warehouse.published) == before
+
+
+@pytest.fixture(scope="module")
+def whole_report() -> dict[str, pd.DataFrame]:
+    return read_rat_plan(RAT_2023_PDF)
+
+
+@pytest.fixture
+def engine(dask_cluster: LocalCluster):
+    engine = ClusterEngine(dask_cluster.address, 30, readers_version)
+    yield engine
+    engine.close()
+
+
+def lines(folder: Path, **files: str) -> list[Path]:
+    for name, text in files.items():
+        (folder / f"{name}.txt").write_text(text)
+    return [folder / f"{name}.txt" for name in files]
+
+
+def test_a_call_that_hangs_is_stopped_its_worker_restarted_and_the_rest_read(engine, tmp_path: Path):
+    paths = lines(tmp_path, a="one", stuck="hang", b="two")
+    budget = ReadBudget(seconds_per_page=2, grace_seconds=1, attempts=2)
+    read = {paths[i].name: r for i, r in read_files(engine, HOSTILE, paths, budget)}
+    assert read["a.txt"].outcome["lines"]["text"][0] == "one"
+    assert read["b.txt"].outcome["lines"]["text"][0] == "two"
+    [problem] = read["stuck.txt"].outcome
+    assert (problem.check_name, problem.reason) == (
+        "timed_out",
+        f"{paths[1]}: reading it took longer than 3 s (2 s a file, NTT_READ_SECONDS_PER_PAGE); 2 tries",
+    )
+    engine.client.wait_for_workers(2, timeout=120)  # the restarted worker is back
+
+
+def test_calls_still_pending_are_cancelled_when_the_read_phase_ends(engine, tmp_path: Path):
+    paths = lines(tmp_path, first="a line longer than the others", **{f"s{i}": "slow" for i in range(4)})
+    phase = read_files(engine, HOSTILE, paths, ReadBudget())
+    index, _ = next(phase)
+    assert paths[index].name == "first.txt"
+    phase.close()  # as a cancelled or failed run leaves it
+    stop = time.monotonic() + 30
+    while (
+        engine.client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+        and time.monotonic() < stop
+    ):
+        time.sleep(0.2)
+    assert engine.client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
+    engine.client.restart()  # the threads already sleeping are not stopped by a cancel: end them
+
+
+def test_workers_running_other_code_are_one_line(dask_cluster: LocalCluster):
+    with (
+        Client(dask_cluster.address, timeout=30, set_as_default=False) as client,
+        pytest.raises(ClusterError) as raised,
+    ):
+        check_versions(client, dask_cluster.address, lambda: str(os.getpid()))  # differs everywhere
+    assert re.fullmatch(
+        rf"the Dask cluster at {dask_cluster.address}: the worker tcp://127\.0\.0\.1:\d+ reads with other "
+        r"code than this refresh \(readers \d+, here \d+\): install the same commit on every worker",
+        str(raised.value),
+    )
