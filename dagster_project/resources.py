@@ -22,7 +22,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from dagster_project.dbt_parse_ahead import ParseAhead, start_dbt_parse
-from dagster_project.settings import API_KEY_ENV, ENV_VARS, Settings
+from dagster_project.settings import API_KEY_ENV, ENV_VARS, WHOLE_NUMBERS, Settings
 from store.build_lock import LockHolder
 from store.build_lock import refresh_lock as warehouse_lock
 
@@ -30,6 +30,7 @@ from store.build_lock import refresh_lock as warehouse_lock
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.
 POOL = "ntt_warehouse"
 _DEFAULTS = Settings()
+_BUDGETS = sorted(WHOLE_NUMBERS - {"dbt_threads"})  # the per-file budgets' fields
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -59,6 +60,33 @@ class WarehouseResource(dg.ConfigurableResource):
         default=_DEFAULTS.lock_wait_seconds,
         description="How long a run waits for another refresh of the same warehouse.",
     )
+    # Per-file budgets (store.budgets): a file over one is quarantined unread.
+    max_file_mb: int = Field(
+        default=_DEFAULTS.max_file_mb, description="Largest file read (NTT_MAX_FILE_MB)."
+    )
+    max_xlsx_cells: int = Field(
+        default=_DEFAULTS.max_xlsx_cells,
+        description="Cells of an XLSX sheet, as parsed (NTT_MAX_XLSX_CELLS).",
+    )
+    max_xlsx_unpacked_mb: int = Field(
+        default=_DEFAULTS.max_xlsx_unpacked_mb,
+        description="An XLSX's zip, unpacked (NTT_MAX_XLSX_UNPACKED_MB).",
+    )
+    max_xlsx_packing_ratio: int = Field(
+        default=_DEFAULTS.max_xlsx_packing_ratio,
+        description="An XLSX's zip packing ratio (NTT_MAX_XLSX_RATIO).",
+    )
+    max_pdf_pages: int = Field(
+        default=_DEFAULTS.max_pdf_pages, description="Pages of a PDF (NTT_MAX_PDF_PAGES)."
+    )
+    max_pdf_stream_mb: int = Field(
+        default=_DEFAULTS.max_pdf_stream_mb,
+        description="A PDF's streams, inflated, images aside (NTT_MAX_PDF_STREAM_MB).",
+    )
+    max_ocr_megapixels: int = Field(
+        default=_DEFAULTS.max_ocr_megapixels,
+        description="Pixels of a page rendered for OCR, or of an image in a PDF (NTT_MAX_OCR_MEGAPIXELS).",
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> WarehouseResource:
@@ -73,11 +101,12 @@ class WarehouseResource(dg.ConfigurableResource):
             "dbt_threads": settings.dbt_threads,
             "rebuild_raw": settings.rebuild_raw,
             "lock_wait_seconds": settings.lock_wait_seconds,
+            **{name: getattr(settings, name) for name in _BUDGETS},
         }
         from_environment = Settings.from_environment(environ)
         for name, variable in ENV_VARS.items():
             if environ.get(variable) and getattr(settings, name) == getattr(from_environment, name):
-                values[name] = dg.EnvVar.int(variable) if name == "dbt_threads" else dg.EnvVar(variable)
+                values[name] = dg.EnvVar.int(variable) if name in WHOLE_NUMBERS else dg.EnvVar(variable)
         if environ.get(API_KEY_ENV, "").strip():
             values["bps_api_key"] = dg.EnvVar(API_KEY_ENV)
         return cls(**values)
@@ -93,6 +122,7 @@ class WarehouseResource(dg.ConfigurableResource):
             fetch_webapi=bool(self.bps_api_key.strip()),
             rebuild_raw=self.rebuild_raw,
             lock_wait_seconds=self.lock_wait_seconds,
+            **{name: getattr(self, name) for name in _BUDGETS},
         )
 
 
