@@ -33,10 +33,12 @@ from ingest.rat.matrix import Matrix, assemble, header_diagnosis
 from ingest.rat.metadata import document_metadata
 from ingest.rat.numbers import parse_rupiah, parse_target
 from ingest.rat.page_text import PageText, page_text
+from ingest.rat.pdf_budget import check_pdf_budget
 from ingest.rat.report import ParsingReport
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.rat.text_repair import CellReading, cell_reading
 from ingest.spreadsheet_safe import spreadsheet_safe
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 from store.fingerprint import file_sha256
 from store.paths import display_path
 
@@ -144,6 +146,14 @@ def _open(path: Path) -> pdfplumber.PDF:
         raise NotAPdfError(path, f"cannot be read ({exc.strerror})") from exc
     except PdfminerException as exc:
         raise _classified(path, exc) from exc
+
+
+def _starts_like_a_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(1024).lstrip().startswith(b"%PDF")
+    except OSError:
+        return False  # _open says why
 
 
 def _classified(path: Path, exc: Exception) -> RatDocumentError:
@@ -285,14 +295,22 @@ class Extraction:
 
 
 def read_rat(
-    path: Path, progress: ProgressCallback | None = None, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+    path: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    budgets: FileBudgets = DEFAULT_BUDGETS,
 ) -> Extraction:
     """Everything the extractor saw in `path` and made of it.
 
-    Raises a RatDocumentError when the file cannot be read as a PDF (or a scan cannot be read at all);
-    a PDF whose matrix is not found or not certain comes back with its `error` set.
+    Raises a RatDocumentError when the file cannot be read as a PDF (or a scan cannot be read at all),
+    OverBudgetError when it would cost more than `budgets` allow (checked before pdfminer or pdfium opens
+    it: ingest.rat.pdf_budget); a PDF whose matrix is not found or not certain comes back with its `error`
+    set.
     """
     path = Path(path)
+    if _starts_like_a_pdf(path):
+        check_pdf_budget(path, budgets)
     sha256 = file_sha256(path) if path.is_file() else ""
     with _open(path) as pdf:
         page_count = len(pdf.pages)
@@ -303,7 +321,7 @@ def read_rat(
                 raise ScannedPdfError(path, "no text layer and no page images: it has no text")
             from ingest.rat.ocr.document import read_scan  # only scans load the OCR code
 
-            scan = read_scan(pdf, path, progress, settings=settings)
+            scan = read_scan(pdf, path, progress, settings=settings, max_page_pixels=budgets.ocr_page_pixels)
             grids = scan.grids
             texts = scan.page_texts()
     extraction = Extraction(path, page_count, grids, scan)
@@ -348,10 +366,15 @@ def read_rat(
 
 
 def extract_rat(
-    path: Path, progress: ProgressCallback | None = None, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+    path: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    budgets: FileBudgets = DEFAULT_BUDGETS,
 ) -> RatDocument:
-    """Every logical row of the RAT matrix in `path`; raises a RatDocumentError saying why not."""
-    extraction = read_rat(path, progress, settings=settings)
+    """Every logical row of the RAT matrix in `path`; raises a RatDocumentError (or OverBudgetError) saying
+    why not."""
+    extraction = read_rat(path, progress, settings=settings, budgets=budgets)
     if extraction.error is not None:
         raise extraction.error
     assert extraction.document is not None
