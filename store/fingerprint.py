@@ -76,12 +76,17 @@ def fingerprint(folders: Iterable[Path], max_bytes: int | None = None) -> tuple[
     """(digest, number of files) over the path and content of every file under `folders`. A symbolic link
     counts as its target's name, a file over `max_bytes` or not a regular file as its size and times: their
     content is never read."""
-    digest = hashlib.sha256()
     files = files_under(folders)
+    return files_fingerprint(files, max_bytes), len(files)
+
+
+def files_fingerprint(files: Iterable[Path], max_bytes: int | None = None) -> str:
+    """The digest `fingerprint` makes, over these files (their paths as given) alone."""
+    digest = hashlib.sha256()
     for path in files:
         digest.update(os.fsencode(path))
-        digest.update(_content_mark(path, max_bytes))
-    return digest.hexdigest(), len(files)
+        digest.update(_content_mark(Path(path), max_bytes))
+    return digest.hexdigest()
 
 
 def _content_mark(path: Path, max_bytes: int | None) -> bytes:

@@ -11,9 +11,10 @@ from dagster_project.defs.jobs import refresh_warehouse
 from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
 from dagster_project.resources import WarehouseResource
 from dagster_project.run_outcome import read_run
+from ingest.sources import files_in
 from store import duckdb_warehouse
 from store.build_lock import refresh_lock
-from store.fingerprint import fingerprint
+from store.fingerprint import files_fingerprint
 
 nightly_refresh = dg.ScheduleDefinition(
     name="nightly_refresh",
@@ -29,7 +30,8 @@ def landing_fingerprint(warehouse: WarehouseResource) -> str:
     """Digest of the names and contents of the files in the landing folder (a link as its target's name, a
     file over the size budget as its size and times: store.fingerprint)."""
     settings = warehouse.settings
-    return fingerprint([settings.landing_dir], settings.budgets.file_bytes)[0]
+    files = [file.path for file in files_in(settings.landing_dir)]  # notes beside the data left out
+    return files_fingerprint(files, settings.budgets.file_bytes)
 
 
 @dg.sensor(
