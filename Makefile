@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: .venv run test test-tools fuzz bench docs lint lock dagster-ui chromium libreoffice ocr-tools compat-reader clean bi-check
+.PHONY: .venv run test test-tools fuzz bench docs lint lock dagster-ui chromium libreoffice ocr-tools compat-reader clean bi-check \
+  fresh-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .venv: $(STAMP)
@@ -33,6 +34,13 @@ TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile -rA --durations=15 --junitxml=test-output/junit.xml
 test: $(STAMP) test-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The first and the second `make test` of a fresh clone, on this clone (not part of `make test`; long: run it
+# as `nice -n 10 make fresh-check` on a shared machine). Removes what the suite leaves (.cache/ with the tool
+# profiles and the test warehouse, test-output/, dbt/target/, dbt/logs/), runs `make test` twice and prints
+# one line per run; fails unless both are green. Logs in test-output/fresh-check/.
+fresh-check:
+	$(PYTHON) scripts/fresh_check.py
 
 # The RAT layout fuzzer at scale (400 layouts; RAT_FUZZ_LAYOUTS=N for another count). Renderings are
 # cached in .cache/rat-fuzz/, so only new layouts cost LibreOffice time.

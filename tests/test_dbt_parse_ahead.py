@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from dagster_project.dbt_parse_ahead import (
     DBT_EXECUTABLE,
     DBT_GLOBAL_FLAGS,
@@ -41,10 +43,17 @@ def _parse_messages(build: Path) -> list[str]:
     return [json.loads(line)["info"]["msg"] for line in completed.stdout.splitlines() if line.startswith("{")]
 
 
-def test_a_parse_started_ahead_for_a_new_warehouse_is_the_one_its_build_reuses(tmp_path: Path):
-    build = tmp_path / "new-warehouse" / ".build" / "ntt_poverty.duckdb"
+@pytest.fixture(scope="module")
+def parsed_ahead(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build file of a new warehouse whose parse ahead has finished (a full dbt parse, done once)."""
+    build = tmp_path_factory.mktemp("new-warehouse") / ".build" / "ntt_poverty.duckdb"
     build.parent.mkdir(parents=True)
     finish_dbt_parse(start_dbt_parse(build, dbt_args(build)))
+    return build
+
+
+def test_a_parse_started_ahead_for_a_new_warehouse_is_the_one_its_build_reuses(parsed_ahead: Path):
+    build = parsed_ahead
     assert (dbt_target_for(build) / "partial_parse.msgpack").exists()
 
     messages = _parse_messages(build)
@@ -59,13 +68,12 @@ def test_a_parse_the_run_no_longer_needs_is_stopped(tmp_path: Path):
     assert parse.poll() is not None
 
 
-def test_a_warehouse_with_a_parse_of_its_own_starts_none_and_a_copied_one_does(tmp_path: Path):
-    build = tmp_path / "warehouse" / ".build" / "ntt_poverty.duckdb"
-    build.parent.mkdir(parents=True)
-    finish_dbt_parse(start_dbt_parse(build, dbt_args(build)))
-    assert (
-        start_dbt_parse(build, dbt_args(build)) is None
-    )  # the next night: dbt parses what changed, in the build
+def test_a_warehouse_with_a_parse_of_its_own_starts_none_and_a_copied_one_does(
+    parsed_ahead: Path, tmp_path: Path
+):
+    build = parsed_ahead
+    # the next night: dbt parses what changed, in the build
+    assert start_dbt_parse(build, dbt_args(build)) is None
 
     copy = tmp_path / "copy" / ".build" / "ntt_poverty.duckdb"
     shutil.copytree(build.parent, copy.parent)  # its parse state was made for the other file

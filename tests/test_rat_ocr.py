@@ -35,7 +35,6 @@ from tests.scans import (
     cell_score,
     clean_scan,
     copy_to,
-    ocr_outcome,
     pagu_score,
     skewed_noisy_scan,
 )
@@ -234,6 +233,6 @@ def test_the_csv_carries_the_ocr_marks(at_300, tmp_path: Path):
 
 
 def test_print_too_small_for_ocr_is_refused():
-    outcome = ocr_outcome(clean_scan(100, pages=range(13, 14)))
+    outcome = cached_ocr_outcome(clean_scan(100, pages=range(13, 14)))
     assert isinstance(outcome.error, OcrConfidenceTooLowError)
     assert "OCR confidence too low: the print is 10 pixels high on the scan" in str(outcome.error)

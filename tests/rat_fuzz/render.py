@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
@@ -24,6 +25,7 @@ from xml.sax.saxutils import escape
 
 from tests.rat_fuzz.bodies import Body
 from tests.rat_fuzz.spec import PAPERS_MM, LayoutSpec, column_widths, cover_lines, running_header_text
+from tests.tool_profiles import PROFILES_DIR, Slot, first_start, tool_profile
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "rat-fuzz"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,12 +41,10 @@ def soffice() -> str | None:
 
 @cache
 def renderer_version() -> str:
-    office = soffice()
-    office_version = (
-        subprocess.run([office, "--version"], capture_output=True, text=True, timeout=120).stdout.strip()
-        if office
-        else "none"
-    )
+    office_version = "none"
+    if soffice():
+        with tool_profile("libreoffice") as slot:
+            office_version = _run_soffice(slot, ["--version"], timeout=120).stdout.strip()
     sources = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.glob("*.py")):
         sources.update(path.read_bytes())
@@ -222,32 +222,64 @@ def write_docx(spec: LayoutSpec, body: Body, destination: Path) -> Path:
     return destination
 
 
-def convert_with_libreoffice(documents: list[Path], outdir: Path) -> None:
-    """One LibreOffice process converts a batch (its start-up is the slow part), with its own profile."""
+def _run_soffice(slot: Slot, arguments: list[str], timeout: float) -> subprocess.CompletedProcess:
     office = soffice()
     if office is None:
         raise RenderError("LibreOffice (soffice) is not installed: run `make .venv fuzz` or install it")
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        completed = subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                *map(str, documents),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120 + 30 * len(documents),
-        )
-    missing = [d for d in documents if not (outdir / (d.stem + ".pdf")).exists()]
+    return subprocess.run(
+        [office, f"-env:UserInstallation={slot.profile.as_uri()}", "--headless", "--norestore", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=slot.env,
+    )
+
+
+def _start_new_profile(slot: Slot, profiles: Path) -> None:
+    """A new profile is created by one LibreOffice at a time, by a start that converts nothing."""
+    if slot.is_new:
+        with first_start("libreoffice", profiles):
+            if _run_soffice(slot, ["--terminate_after_init"], timeout=180).returncode == 0:
+                slot.mark_ready()
+
+
+def _said(completed: subprocess.CompletedProcess) -> str:
+    lines = [line for line in completed.stderr.splitlines() if line.strip() and "javaldx" not in line]
+    return f"exit {completed.returncode}: " + " / ".join(lines)[-500:]
+
+
+class LibreOfficeRestarted(UserWarning):
+    """LibreOffice failed before converting anything and converted everything when started again."""
+
+
+def convert_with_libreoffice(documents: list[Path], outdir: Path, profiles: Path = PROFILES_DIR) -> None:
+    """One LibreOffice process converts a batch (its start-up is the slow part), on a profile of its own.
+
+    A LibreOffice that converts nothing (it died starting, or could not read the documents) is started
+    once more on a new profile; what is still missing then is a RenderError with LibreOffice's message.
+    Profiles are slots of `profiles` (tests/tool_profiles.py).
+    """
+    if not documents:
+        return
+    timeout = 120 + 30 * len(documents)
+    arguments = ["--convert-to", "pdf", "--outdir", str(outdir)]
+    with tool_profile("libreoffice", profiles) as slot:
+        _start_new_profile(slot, profiles)
+        first = _run_soffice(slot, [*arguments, *map(str, documents)], timeout)
+        missing = [d for d in documents if not (outdir / (d.stem + ".pdf")).exists()]
+        if missing != documents:
+            completed = first
+        else:
+            slot.reset()
+            _start_new_profile(slot, profiles)
+            completed = _run_soffice(slot, [*arguments, *map(str, missing)], timeout)
+            missing = [d for d in documents if not (outdir / (d.stem + ".pdf")).exists()]
+            if not missing:
+                warnings.warn(f"LibreOffice was started again: {_said(first)}", LibreOfficeRestarted, 2)
     if missing:
-        raise RenderError(
-            f"LibreOffice did not convert {[m.name for m in missing]}: {completed.stderr[-500:]}"
-        )
+        again = "" if completed is first else f" (started twice; the first time {_said(first)})"
+        names = [m.name for m in missing]
+        raise RenderError(f"LibreOffice did not convert {names}: {_said(completed)}{again}")
 
 
 # --- reportlab -----------------------------------------------------------------------------------
@@ -373,8 +405,7 @@ def rendered_corpus(specs: list[LayoutSpec], workers: int | None = None) -> dict
                         write_reportlab(spec, spec.body(), work / spec.file_name)
                     except Exception as error:  # reportlab's LayoutError: a row taller than a page
                         RENDER_FAILURES[spec.seed] = f"reportlab: {type(error).__name__}: {str(error)[:200]}"
-            for future in converted:
-                future.result()
+            errors = [future.exception() for future in converted]
         for spec in todo:
             if not (work / spec.file_name).exists():
                 RENDER_FAILURES.setdefault(spec.seed, "not rendered")
@@ -385,6 +416,9 @@ def rendered_corpus(specs: list[LayoutSpec], workers: int | None = None) -> dict
             partial = target.with_suffix(".partial")
             shutil.copyfile(work / spec.file_name, partial)
             partial.replace(target)
+    for error in errors:  # after what did convert is kept, so a second run renders only the rest
+        if error is not None:
+            raise error
     return paths
 
 

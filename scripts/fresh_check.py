@@ -1,0 +1,86 @@
+"""`make fresh-check`: the first and the second `make test` of a fresh clone, on this clone.
+
+A fresh clone has none of what the test suite leaves behind, and the first `make test` of a new machine is
+the one that used to fail (issue 24: LibreOffice's first start). This removes all of it, runs `make test`
+twice and prints one line per run: passed, failed, errors, skipped, pytest's time and the wall time of the
+whole `make test` (lint and tool checks included). It exits non-zero unless both runs are green.
+
+Removed: `.cache/` (the fuzz renderings, the scans and their OCR readings, the test warehouse, the
+LibreOffice and Chromium profiles in .cache/tool-profiles/), `test-output/`, dbt's `dbt/target/` and
+`dbt/logs/`, and the pytest and ruff caches. Kept: the installed environments (.venv, .venv-compat) and
+the home folder, which the suite leaves alone (tests/tool_profiles.py). The logs and JUnit files of both
+runs are kept in test-output/fresh-check/.
+
+Standard library only: it runs before `make test` has built the environment. Run it niced on a shared
+machine: `nice -n 10 make fresh-check`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LEFT_BY_TESTS = [".cache", "test-output", "dbt/target", "dbt/logs", ".pytest_cache", ".ruff_cache"]
+JUNIT = REPO / "test-output" / "junit.xml"
+KEPT = REPO / "test-output" / "fresh-check"
+
+
+def remove_what_the_suite_left() -> None:
+    for name in LEFT_BY_TESTS:
+        shutil.rmtree(REPO / name, ignore_errors=True)
+
+
+def minutes(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60} s"
+
+
+def run_make_test(n: int) -> tuple[str, bool]:
+    """Run `make test` once, keep its log and JUnit file; the line to print, and whether it was green."""
+    KEPT.mkdir(parents=True, exist_ok=True)
+    log = KEPT / f"run{n}.log"
+    JUNIT.unlink(missing_ok=True)
+    started = time.monotonic()
+    with log.open("w") as out:
+        code = subprocess.run(
+            [os.environ.get("MAKE", "make"), "test"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT
+        ).returncode
+    wall = time.monotonic() - started
+    label = "first make test (fresh)" if n == 1 else "second make test"
+    if not JUNIT.exists():
+        return f"{label}: make test exited {code} before the tests ran, wall {wall:.1f} s; see {log}", False
+    shutil.copyfile(JUNIT, KEPT / f"junit-run{n}.xml")
+    suite = ET.parse(JUNIT).getroot()
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    counts = (int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped"))
+    tests, failed, errors, skipped = counts
+    passed = tests - failed - errors - skipped
+    green = code == 0 and failed == 0 and errors == 0
+    line = (
+        f"{label}: {passed} passed, {failed} failed, {errors} errors, {skipped} skipped; "
+        f"pytest {float(suite.get('time', 0)):.1f} s, wall {wall:.1f} s ({minutes(wall)}); "
+        f"{'green' if green else f'NOT GREEN (make exited {code})'}"
+    )
+    return line, green
+
+
+def main() -> int:
+    remove_what_the_suite_left()
+    print(f"fresh-check: removed {', '.join(LEFT_BY_TESTS)}; running make test twice", flush=True)
+    results = []
+    for n in (1, 2):
+        line, green = run_make_test(n)
+        print(line, flush=True)
+        results.append(green)
+    print(f"fresh-check: logs and JUnit files in {KEPT.relative_to(REPO)}/")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
