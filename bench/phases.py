@@ -1,7 +1,7 @@
 """Where a refresh's seconds go, and how close each phase is to its floor, measured in one run.
 
 The cold refresh is timed twice. First as `make run` runs it: `ntt-warehouse refresh` with no DAGSTER_HOME,
-so Dagster keeps the run's events in memory; that is the figure the README and the 30 s target mean. Then
+so Dagster keeps the run's events in memory; that is the figure bench/README.md and the 30 s target mean. Then
 with its own DAGSTER_HOME, as under the daemon, where every event is written to SQLite (seconds more), so
 the run's events stay readable afterwards: each step's start and end come from Dagster's event log (the
 same reader the publish step uses, dagster_project.run_outcome), the dbt build proper from dbt's

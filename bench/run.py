@@ -33,6 +33,7 @@ from ingest.bps import read_bps_table
 from ingest.bps.formats import candidate_files
 from ingest.rat.tables import read_rat_plan
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
+from tests.documented_examples import documented_queries
 from tests.scans import clean_scan
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -105,12 +106,8 @@ def refresh(warehouse: Path, landing: Path, force: bool = False) -> tuple[float,
     return seconds, peak
 
 
-def readme_queries() -> list[str]:
-    return re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), flags=re.S)
-
-
 def query_latency(warehouse: Path, runs: int = 50) -> dict[str, float]:
-    queries = readme_queries() + [
+    queries = documented_queries() + [
         f"select * from main.{m}"
         for m in ("mart_regency_poverty_profile", "mart_budget_vs_poverty", "mart_program_convergence")
     ]
@@ -184,7 +181,11 @@ def scaled_refresh(
 
 def ntt_only_data(destination: Path) -> Path:
     """The bundled data without the national tables: the NTT files the project started from."""
-    national = {"bps-webtable-exports-ardwind", "bps-provinsi-semester-akbaralqahri"}
+    national = {
+        "bps-webtable-exports-ardwind",
+        "bps-provinsi-semester-akbaralqahri",
+        "bps-xlsx-exports-kasulampua",
+    }
     shutil.copytree(
         BUNDLED_DATA_DIR,
         destination,

@@ -129,6 +129,7 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
             lines += [
                 f"  {printable(file)} row {number}: {printable(reason)}" for file, number, reason in held
             ]
+        lines += _generic_indicator_lines(connection, tables)
         if "main.dim_document" in tables:
             # The parsing report: a warehouse built before it was kept has no such column.
             has_report = connection.execute(
@@ -148,3 +149,28 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
                 for year, issuer, current, file, reason, parsed in documents
             ]
     return "\n".join(lines)
+
+
+def _generic_indicator_lines(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
+    """The BPS indicators with no bounds of their own, only the generic checks (dim_indicator.checks)."""
+    if "main.dim_indicator" not in tables:
+        return []
+    columns = {
+        name
+        for (name,) in connection.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'main' and table_name = 'dim_indicator'"
+        ).fetchall()
+    }
+    if "checks" not in columns:
+        return []
+    generic = connection.execute(
+        "select indicator_code, unit, indicator_name_id from main.dim_indicator"
+        " where source = 'BPS' and checks = 'generic' order by indicator_code"
+    ).fetchall()
+    return [
+        "",
+        "Indicators with only the generic checks (a number, one value per key, 0-100 when percent): "
+        f"{len(generic)}",
+        *(f"  {code} ({printable(str(unit))}): {printable(name)}" for code, unit, name in generic),
+    ]

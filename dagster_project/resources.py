@@ -23,6 +23,7 @@ from pydantic import Field
 
 from dagster_project.dbt_parse_ahead import ParseAhead, start_dbt_parse
 from dagster_project.settings import API_KEY_ENV, ENV_VARS, WHOLE_NUMBERS, Settings
+from ingest.bps.webapi import DEFAULT_VARIABLES
 from store.build_lock import LockHolder
 from store.build_lock import refresh_lock as warehouse_lock
 
@@ -52,6 +53,13 @@ class WarehouseResource(dg.ConfigurableResource):
         "empty: the saved responses are replayed.",
     )
     bps_api_base: str = Field(default="", description="WebAPI address (BPS_API_BASE); empty: BPS's own.")
+    bps_webapi_variables: list[str] = Field(
+        default=list(DEFAULT_VARIABLES),
+        description=(
+            "WebAPI variables fetched when a key is set, each '<domain>:<variable id>' (domain 0000 "
+            "national, 5300 NTT); by default the kab/kota poverty variables. Add IPM or Gini by their id."
+        ),
+    )
     dbt_threads: int = Field(default=_DEFAULTS.dbt_threads, description="dbt's threads (NTT_DBT_THREADS).")
     rebuild_raw: bool = Field(
         default=False, description="Read every source file again instead of reusing what was read before."

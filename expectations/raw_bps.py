@@ -1,8 +1,9 @@
 """Expectations for the raw BPS observation table (ingest.bps.OBSERVATION_COLUMNS) and the release figures.
 
-One row is one value: an area (Indonesia, a province, a kab/kota) x year x survey round x area type x
-indicator, traced to its file and row. The bounds hold for every area of Indonesia since 2004 and are
-narrow enough to catch a unit mistake or a broken cell (a P0 of 250, a poverty line of 102 rupiah).
+One row is one value: an area (Indonesia, a province, a kab/kota) x year x period x breakdown x indicator,
+traced to its file and row. The known indicators' bounds hold for every area of Indonesia since 2004 and are
+narrow enough to catch a unit mistake or a broken cell (a P0 of 250, a poverty line of 102 rupiah); any other
+indicator gets the generic checks: a number, one value per key, 0 to 100 when its unit is percent.
 """
 
 from collections.abc import Callable
@@ -11,7 +12,8 @@ import pandas as pd
 
 from expectations.runner import SuiteSpec, gx
 from ingest.bps import LAYOUTS
-from ingest.bps.plausibility import PLAUSIBLE_RANGES
+from ingest.bps.plausibility import GENERIC_PERCENT, PLAUSIBLE_RANGES
+from ingest.bps.titles import PERCENT, PERIODS
 from ingest.regions import PROVINCE_BPS_CODE, load_bps_areas, load_regencies
 
 gxe = gx.expectations
@@ -27,10 +29,10 @@ RELEASE_INDICATORS: dict[str, tuple[float, float, str]] = {
 
 # BPS publishes a new regency's figures a year or two after the law that creates it (Malaka: 2013 -> 2015).
 FIRST_DATA_LAG_YEARS = 2
-_CELL = ["bps_code", "year", "semester", "area_type", "indicator"]
+_CELL = ["bps_code", "year", "period", "breakdown", "indicator"]
 
 
-def _per_indicator(indicators: dict[str, tuple[float, float, str]]) -> list:
+def _per_indicator(indicators: dict[str, tuple[float, float, str]], open_codes: bool = False) -> list:
     expectations = []
     for indicator, (low, high, unit) in indicators.items():
         condition = f'indicator=="{indicator}"'
@@ -51,14 +53,33 @@ def _per_indicator(indicators: dict[str, tuple[float, float, str]]) -> list:
                 description=f"{indicator} is in {unit}",
             ),
         ]
+    if open_codes:
+        low, high = GENERIC_PERCENT
+        codes = [
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="indicator", description="every value names its indicator"
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="value",
+                min_value=low,
+                max_value=high,
+                row_condition=f'unit=="{PERCENT}" and indicator not in {sorted(indicators)!r}',
+                condition_parser="pandas",
+                description="a percentage of an indicator without bounds of its own is between 0 and 100",
+            ),
+        ]
+    else:
+        codes = [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="indicator", value_set=sorted(indicators), description="indicator is a known indicator"
+            )
+        ]
     return [
         *expectations,
-        gxe.ExpectColumnValuesToBeInSet(
-            column="indicator", value_set=sorted(indicators), description="indicator is a known indicator"
-        ),
+        *codes,
         gxe.ExpectColumnValuesToNotBeNull(column="value", description="every row holds a value"),
         gxe.ExpectColumnValuesToBeBetween(
-            column="year", min_value=1990, max_value=2100, description="year is a year"
+            column="year", min_value=1960, max_value=2100, description="year is a year"
         ),
         gxe.ExpectColumnValuesToNotBeNull(
             column="_source_file", description="every row names its source file"
@@ -70,7 +91,7 @@ def _per_indicator(indicators: dict[str, tuple[float, float, str]]) -> list:
 def _row_expectations() -> list:
     codes = sorted(area.bps_code for area in load_bps_areas())
     return [
-        *_per_indicator(INDICATORS),
+        *_per_indicator(INDICATORS, open_codes=True),
         gxe.ExpectColumnValuesToNotBeNull(
             column="bps_code", description="every area name maps to a BPS code (area reference)"
         ),
@@ -88,22 +109,20 @@ def _row_expectations() -> list:
             condition_parser="pandas",
             description="every province and kab/kota names its province",
         ),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="area_type",
-            value_set=["total", "urban", "rural"],
-            description="area type is total, urban or rural",
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="breakdown", description="every value names its breakdown (total when none)"
         ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="semester",
-            value_set=[1, 2],
-            description="semester is 1 (March), 2 (September) or null (annual)",
+            column="period",
+            value_set=list(PERIODS),
+            description="period is annual, S1 (March), S2 (September), a month M01-M12 or a quarter Q1-Q4",
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="layout", value_set=sorted(LAYOUTS), description="a known layout"
         ),
         gxe.ExpectCompoundColumnsToBeUnique(
             column_list=["_source_file", *_CELL],
-            description="no duplicate area x year x round x area type x indicator within a file",
+            description="no duplicate area x year x period x breakdown x indicator within a file",
         ),
     ]
 
@@ -119,8 +138,8 @@ def completeness(frame: pd.DataFrame) -> pd.DataFrame:
         "_source_file",
         "indicator",
         "year",
-        "semester",
-        "area_type",
+        "period",
+        "breakdown",
         "areas",
         "expected",
         "_source_row",
@@ -129,7 +148,7 @@ def completeness(frame: pd.DataFrame) -> pd.DataFrame:
     if ntt.empty:
         return pd.DataFrame(columns=columns)
     grouped = ntt.groupby(
-        ["_source_file", "indicator", "year", "semester", "area_type"], as_index=False, dropna=False
+        ["_source_file", "indicator", "year", "period", "breakdown"], as_index=False, dropna=False
     ).agg(areas=("bps_code", "nunique"), _source_row=("_source_row", "min"))
     grouped = grouped.assign(expected=grouped["year"].map(lambda year: expected_areas(int(year))))
     return grouped[columns].reset_index(drop=True)

@@ -148,9 +148,34 @@ def _kabkota_codes_by_province_and_key() -> dict[tuple[int, str], int]:
     return codes
 
 
+# A province is written with or without its title: "Provinsi Nusa Tenggara Timur", "Prov. NTT".
+_PROVINCE_PREFIX = re.compile(r"^\s*(provinsi|prov\.?)\s+", re.IGNORECASE)
+
+
 def province_code_for_name(name: str) -> int | None:
-    """The BPS code of Indonesia (0) or of a province, from any spelling BPS uses; None if neither."""
-    return _province_codes_by_key().get(area_key(name))
+    """The BPS code of Indonesia (0) or of a province, from any spelling BPS uses, in any case, with or
+    without "Provinsi"; None if neither."""
+    codes = _province_codes_by_key()
+    code = codes.get(area_key(name))
+    return code if code is not None else codes.get(area_key(_PROVINCE_PREFIX.sub("", name)))
+
+
+@cache
+def _province_spellings() -> tuple[tuple[str, int], ...]:
+    """Every spelling of a province as lower-case words, longest first (Papua Barat Daya before Papua)."""
+    spellings = {
+        (" ".join(re.sub(r"[^a-z]+", " ", spelling.lower()).split()), area.bps_code)
+        for area in load_bps_areas()
+        if area.level == "province"
+        for spelling in (area.name, *area.aliases)
+    }
+    return tuple(sorted(spellings, key=lambda item: -len(item[0])))
+
+
+def province_named_in(text: str) -> int | None:
+    """The province a text such as a table title names ("... di Provinsi Nusa Tenggara Timur"), or None."""
+    padded = " " + " ".join(re.sub(r"[^a-z]+", " ", text.lower()).split()) + " "
+    return next((code for spelling, code in _province_spellings() if f" {spelling} " in padded), None)
 
 
 def kabkota_code_for_name(name: str, province_bps_code: int) -> int | None:

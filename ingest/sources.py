@@ -77,8 +77,8 @@ def read_unrecognised(path: Path) -> Reading:
     )
 
 
-# One value per row of a file, year, survey round, area type and indicator.
-_OBSERVATION_KEY = ("_source_row", "bps_code", "year", "semester", "area_type", "indicator")
+# One value per row of a file, area, year, period, breakdown and indicator.
+_OBSERVATION_KEY = ("_source_row", "bps_code", "year", "period", "breakdown", "indicator")
 
 BPS_WEBAPI = Source(
     name="bps_webapi",

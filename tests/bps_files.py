@@ -114,16 +114,28 @@ def published_observations() -> pd.DataFrame:
     return everything[implausible_value_reasons(everything).isna()].reset_index(drop=True)
 
 
+SEMESTER_PERIODS = {None: "annual", 1: "S1", 2: "S2"}
+
+
 def value(
-    table: pd.DataFrame, code: int, year: int, indicator: str, semester=None, area_type="total", **more
+    table: pd.DataFrame,
+    code: int,
+    year: int,
+    indicator: str,
+    semester=None,
+    area_type="total",
+    period: str | None = None,
+    **more,
 ):
-    """The one value `table` gives for that cell (None if none), refusing two different ones."""
+    """The one value `table` gives for that cell (None if none), refusing two different ones. `semester`
+    (1 March, 2 September, None annual) names a Susenas period; `period` any period code; `area_type` the
+    breakdown (total, urban, rural or a label)."""
     rows = table[
         (table.bps_code == code)
         & (table.year == year)
         & (table.indicator == indicator)
-        & (table.area_type == area_type)
-        & (table.semester.isna() if semester is None else table.semester == semester)
+        & (table.breakdown == area_type)
+        & (table.period == (period or SEMESTER_PERIODS[semester]))
     ]
     for column, wanted in more.items():
         rows = rows[rows[column] == wanted]
@@ -170,10 +182,10 @@ def _as_number(cell: str) -> object:
 
 def relabel_years(rows: list[list[str]], shift: int) -> list[list[str]]:
     """Every header year moved by `shift` (the same table as if downloaded for another year)."""
-    from ingest.bps.header import header_block
+    from ingest.bps.grid import first_data_row
     from ingest.bps.titles import is_year
 
-    end = header_block(rows).first_data_row
+    end = first_data_row(rows)
     return [
         [str(int(cell) + shift) if index < end and is_year(cell) else cell for cell in row]
         for index, row in enumerate(rows)
@@ -193,9 +205,9 @@ def with_decimal_comma(rows: list[list[str]]) -> list[list[str]]:
         whole, fraction = cell.split(".")
         return f"{int(whole):,}".replace(",", ".") + "," + fraction
 
-    from ingest.bps.header import header_block
+    from ingest.bps.grid import first_data_row
 
-    end = header_block(rows).first_data_row
+    end = first_data_row(rows)
     return [row if index < end else [row[0], *map(localised, row[1:])] for index, row in enumerate(rows)]
 
 

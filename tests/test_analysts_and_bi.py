@@ -14,6 +14,7 @@ from reporting.i18n import text
 from reporting.report import CHART_IDS, MAP_IDS
 from store.paths import REPO_ROOT
 from tests.conftest import Warehouse, run_cli
+from tests.documented_examples import documented_queries, guide_questions, readme_questions
 from tests.tool_profiles import tool_profile
 
 MARTS = [
@@ -30,10 +31,6 @@ OLD_DUCKDB = "1.4.4"
 @pytest.fixture
 def warehouse(built_warehouse: Warehouse) -> Path:
     return built_warehouse.published
-
-
-def readme_queries() -> list[str]:
-    return re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), flags=re.S)
 
 
 def chromium() -> str:
@@ -212,7 +209,7 @@ def test_sqlalchemy_with_duckdb_engine_reads_the_published_file(warehouse: Path)
         for mart in NATIONAL_MARTS:
             columns = {column["name"] for column in inspector.get_columns(mart, schema="main")}
             assert {"year", "area_key", "bps_code", "indicator_code", "survey_round"} <= columns, mart
-        queries = readme_queries()
+        queries = documented_queries()
         assert len(queries) >= 10
         with engine.connect() as connection:
             for sql in queries:
@@ -258,10 +255,22 @@ def test_cli_query_and_status(warehouse: Path):
     assert "Last runs:" in status.stdout and "succeeded" in status.stdout
     assert "Quarantined files: 0" in status.stdout
     assert "Rows held back (a value that cannot be true; the rest of the file is loaded): 3" in status.stdout
-    assert "row 254: Jember 2004 POVERTY_LINE = 102 is outside 50,000 to 3,000,000" in status.stdout
+    assert "row 254: Jember 2004 POVERTY_LINE = 102 is outside 20,000 to 3,000,000" in status.stdout
+    assert (
+        "Indicators with only the generic checks (a number, one value per key, 0-100 when percent): 21"
+        in (status.stdout)
+    )
+    assert "  TINGKAT_SETENGAH_PENGANGGURAN (percent): Tingkat Setengah Pengangguran" in status.stdout
 
 
 def test_schema_diagram_in_docs_is_current():
     committed = (REPO_ROOT / "docs" / "star_schema.md").read_text()
     assert committed == star_schema_markdown(dbt_project.manifest_path), "run `ntt-warehouse docs`"
     assert (REPO_ROOT / "docs" / "data_dictionary" / "index.html").exists()
+
+
+def test_the_readmes_examples_are_questions_of_the_analysts_guide_word_for_word():
+    """The guide's answers are recomputed by the tests; a README example must be one of them, unchanged."""
+    shown = readme_questions()
+    assert len(shown) == 3
+    assert [question for question in shown if question not in guide_questions()] == []

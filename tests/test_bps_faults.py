@@ -49,13 +49,12 @@ CASES = [
         P0_PROVINCE_2022,
         "ACEH,10.31,10.35,-,16.87",
         "ACEH,10.31,10.35,-,16.87,1",
-        r"row 6: row has 1 value\(s\) beyond",
+        r"row 6: row has 1 value\(s\) more than the 9 labelled column\(s\)",
     ),
     (
         P0_PROVINCE_2022,
         ",2022,,,2022,,,2022,,",
         ",2022,,,Tahunan,,,2022,,",
-        r"looks like a BPS province_daerah_semester table but "
         r"header row 4: expected a year, found '2022', 'Tahunan'",
     ),
     (
@@ -84,14 +83,14 @@ CASES = [
         GK_ONE_YEAR_2024,
         ",2024",
         ",Tahunan",
-        r"looks like a BPS area_by_year table but header row 3: expected a year, found 'Tahunan'",
+        r"header row 3: expected a year, found 'Tahunan'",
     ),
     (
         GK_ONE_YEAR_2024,
-        "Garis Kemiskinan Menurut Kabupaten/Kota",
-        "Indeks Pembangunan Manusia",
-        r"matches no BPS table layout we know .*; the closest is area_by_year: "
-        r"header row 2: expected a title naming the indicator, found 'Indeks Pembangunan Manusia",
+        "Garis Kemiskinan Menurut Kabupaten/Kota (Rupiah/kapita/bulan)",
+        "Persentase Penduduk Miskin (P0) Menurut Kabupaten/Kota (Rupiah/kapita/bulan)",
+        r"header row 2: the title names P0 \(in percent\) but gives its unit as "
+        r"'rupiah per capita per month'",
     ),
     (
         SEMESTER_COLUMNS_2021,
@@ -109,8 +108,8 @@ CASES = [
     (
         LONG_EXPORT,
         P1_TITLE,
-        '"Indeks Pembangunan Manusia";"Tidak Ada";2023',
-        r"row 2: variable 'Indeks Pembangunan Manusia' names no known",
+        P1_TITLE.replace(";2023", ";2O23"),
+        r"row 2: nama_tahun '2O23' is not a year",
     ),
     (
         TABEL_DINAMIS_P1_2021,

@@ -6,7 +6,9 @@ Expected figures come from the bundled files, read by the readers (`ingest.bps.r
 
 from __future__ import annotations
 
+import calendar
 import csv
+import hashlib
 import re
 from functools import cache
 from pathlib import Path
@@ -18,8 +20,9 @@ from ingest.bps import read_bps_table
 from ingest.releases.extreme_poverty import read_poverty_release_table
 from reporting.data import read_report_data
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
-from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations
+from tests.bps_files import AKBARALQAHRI, ARDWIND, P0_PROVINCE_2022, published_observations, value
 from tests.conftest import Warehouse, query
+from tests.documented_examples import example_question
 
 RELEASES = BUNDLED_DATA_DIR / "releases" / "ntt_extreme_poverty_from_releases.csv"
 REFERENCE = BUNDLED_DATA_DIR / "reference"
@@ -31,7 +34,7 @@ FACT = """
     from main.fct_poverty_indicator f
     join main.dim_area a using (area_key) join main.dim_period p using (period_key)
     join main.dim_indicator i using (indicator_key)
-    where a.bps_code = ? and p.year = ? and p.semester is not distinct from ? and i.indicator_code = ?
+    where a.bps_code = ? and p.year = ? and p.period = ? and i.indicator_code = ?
     order by f.survey_round
 """
 
@@ -66,10 +69,19 @@ def _round_rules() -> tuple[dict[str, str], list[tuple[str, int, int, str]]]:
     return series, rules
 
 
-def survey_round(layout: str, year: int, semester) -> str:
+@cache
+def _surveys() -> dict[str, str]:
+    return {row["indicator_code"]: row["survey"] for row in _csv(SEEDS / "bps_indicators.csv")}
+
+
+def survey_round(layout: str, year: int, period: str, indicator: str) -> str:
     """The round of a value by the seeds' rule, implemented here again in Python."""
-    if not pd.isna(semester):
-        return {1: "march", 2: "september"}[int(semester)]
+    if period != "annual":
+        if period.startswith("M"):
+            return calendar.month_name[int(period[1:])].lower()
+        return {"S1": "march", "S2": "september"}.get(period, period.lower())
+    if _surveys().get(indicator) != "susenas":
+        return "annual"
     series, rules = _round_rules()
     for rule_series, first, last, round_ in rules:
         if rule_series == series[layout] and first <= year <= last:
@@ -77,16 +89,29 @@ def survey_round(layout: str, year: int, semester) -> str:
     raise AssertionError(f"no round for {layout} {year}")
 
 
+def variant(indicator: str, breakdown: str) -> str:
+    """The indicator variant of a breakdown, as int_bps__poverty_values names it (macro breakdown_suffix)."""
+    if breakdown == "total":
+        return indicator
+    if breakdown in ("urban", "rural"):
+        return f"{indicator}_{breakdown.upper()}"
+    slug = re.sub(r"[^A-Z0-9]+", "_", breakdown.upper()).strip("_")
+    if len(slug) > 32:
+        slug = f"{slug[:24]}_{hashlib.md5(slug.encode()).hexdigest()[:6].upper()}"
+    return f"{indicator}_{slug}"
+
+
 @cache
 def measurements() -> pd.DataFrame:
-    """Every bundled BPS value as a measurement: indicator variant (urban, rural) and survey round."""
+    """Every bundled BPS value as a measurement: indicator variant (urban, rural, a breakdown) and round."""
     parsed = published_observations()
     return parsed.assign(
-        indicator=parsed["indicator"]
-        + parsed["area_type"].map({"total": "", "urban": "_URBAN", "rural": "_RURAL"}),
+        indicator=[variant(i, b) for i, b in zip(parsed.indicator, parsed.breakdown, strict=True)],
         survey_round=[
-            survey_round(layout, int(year), semester)
-            for layout, year, semester in zip(parsed.layout, parsed.year, parsed.semester, strict=True)
+            survey_round(layout, int(year), period, indicator)
+            for layout, year, period, indicator in zip(
+                parsed.layout, parsed.year, parsed.period, parsed.indicator, strict=True
+            )
         ],
         value=parsed.value.astype(float),
     )
@@ -127,7 +152,7 @@ def test_dim_area_holds_indonesia_every_province_and_kabkota(warehouse: Path):
 
 
 def test_fact_holds_every_area_and_every_bundled_measurement_once(warehouse: Path):
-    cells = measurements().drop_duplicates(["bps_code", "year", "semester", "indicator", "survey_round"])
+    cells = measurements().drop_duplicates(["bps_code", "year", "period", "indicator", "survey_round"])
     expected = cells.groupby("indicator").size().to_dict()
     figures = releases()
     figures = figures[figures.bps_code.notna() & figures.indicator.isin(["P0_EXTREME", "POOR_EXTREME_COUNT"])]
@@ -154,13 +179,13 @@ def test_two_rounds_in_one_period_are_kept_apart_and_are_no_conflict(warehouse: 
     parsed = published_observations()
     ntt_2010 = parsed[(parsed.bps_code == NTT) & (parsed.year == 2010) & (parsed.indicator == "P0")]
     by_layout = dict(zip(ntt_2010.layout, ntt_2010.value.astype(float), strict=True))
-    assert query(warehouse, FACT, NTT, 2010, None, "P0") == [
-        (by_layout["province_daerah_semester"], "annual", "province_daerah_semester", "BPS", None),
+    assert query(warehouse, FACT, NTT, 2010, "annual", "P0") == [
+        (by_layout["area_by_period"], "annual", "area_by_period", "BPS", None),
         (by_layout["area_by_year"], "other", "area_by_year", "BPS", None),
     ]
     # The kab/kota tables' year: September 2012-2014, March from 2015.
-    assert query(warehouse, FACT, 5316, 2013, None, "P0")[0][1] == "september"
-    assert query(warehouse, FACT, 5316, 2023, None, "P0")[0][1] == "march"
+    assert query(warehouse, FACT, 5316, 2013, "annual", "P0")[0][1] == "september"
+    assert query(warehouse, FACT, 5316, 2023, "annual", "P0")[0][1] == "march"
     # The profile compares the province with its areas in the round they were measured in.
     [(p0, round_)] = query(
         warehouse,
@@ -181,8 +206,8 @@ def test_conflicts_list_the_real_disagreements_of_the_files(warehouse: Path):
         rows = table[
             (table.bps_code == code)
             & (table.indicator == "P0")
-            & (table.semester == 1)
-            & (table.area_type == "total")
+            & (table.period == "S1")
+            & (table.breakdown == "total")
         ]
         return float(rows.value.iloc[0])
 
@@ -194,12 +219,14 @@ def test_conflicts_list_the_real_disagreements_of_the_files(warehouse: Path):
            where bps_code = 0 and year = 2017 and survey_round = 'march' and indicator_code = 'P0'""",
     )
     assert (lowest, highest) == tuple(sorted([march(daerah, 0), march(columns, 0)]))
-    assert (winner, layout) == (march(daerah, 0), "province_daerah_semester")
+    assert (winner, layout) == (march(daerah, 0), "daerah_by_period")  # Indonesia's own table, 10.64 too
 
     # P1 2012, September round: the province table against the kab/kota table's province rows.
     province = read_bps_table(one_file(ARDWIND / "(P1) Menurut Provinsi", 2012))
     kabkota = read_bps_table(one_file(ARDWIND / "(P1) Menurut Kabupaten_Kota", 2012))
-    september = province[(province.semester == 2) & (province.area_type == "total") & (province.bps_code > 0)]
+    september = province[
+        (province.period == "S2") & (province.breakdown == "total") & (province.bps_code > 0)
+    ]
     september = dict(zip(september.bps_code, september.value.astype(float), strict=True))
     annual = kabkota[kabkota.area_level == "province"]
     annual = dict(zip(annual.bps_code, annual.value.astype(float), strict=True))
@@ -244,12 +271,12 @@ def test_the_conflict_list_is_every_disagreement_within_a_round_and_nothing_else
         warehouse, "select bps_code, year, survey_round, indicator_code from provenance.bps_value_conflicts"
     )
     assert set(listed) == expected and len(listed) == len(expected)
-    assert len(expected) == 13  # the README counts them
+    assert len(expected) == 21  # docs/sources.md counts them
 
 
 def test_ntt_among_the_provinces_p0_march_2022(warehouse: Path):
     table = read_bps_table(P0_PROVINCE_2022)
-    march = table[(table.semester == 1) & (table.area_type == "total") & (table.indicator == "P0")]
+    march = table[(table.period == "S1") & (table.breakdown == "total") & (table.indicator == "P0")]
     values = dict(zip(march.bps_code.astype(int), march.value.astype(float), strict=True))
     national = values.pop(0)
     ranks = ranks_highest_first(values)
@@ -259,7 +286,7 @@ def test_ntt_among_the_provinces_p0_march_2022(warehouse: Path):
         """select bps_code, value, rank_among_provinces, provinces_ranked, national_value, gap_to_national,
                   national_period_label
            from main.mart_province_comparison
-           where indicator_code = 'P0' and year = 2022 and semester = 1""",
+           where indicator_code = 'P0' and year = 2022 and period = 'S1'""",
     )
     assert {code: (value, rank, count) for code, value, rank, count, *_ in rows} == {
         code: (values[code], ranks[code], len(values)) for code in values
@@ -270,12 +297,12 @@ def test_ntt_among_the_provinces_p0_march_2022(warehouse: Path):
 
 def test_ntt_kabkota_ranked_among_all_kabkota_of_indonesia(warehouse: Path):
     parsed = published_observations()
-    p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.area_type == "total")]
+    p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.breakdown == "total")]
     kabkota = p0[p0.area_level == "kabkota"].drop_duplicates("bps_code")
     values = dict(zip(kabkota.bps_code.astype(int), kabkota.value.astype(float), strict=True))
     ranks = ranks_highest_first(values)
     [ntt_province] = set(p0[(p0.bps_code == NTT) & (p0.layout == "area_by_year")].value.astype(float))
-    [national] = set(p0[(p0.bps_code == 0) & (p0.semester == 1)].value.astype(float))  # March 2024
+    [national] = set(p0[(p0.bps_code == 0) & (p0.period == "S1")].value.astype(float))  # March 2024
     assert len(values) == 514
     rows = query(
         warehouse,
@@ -383,18 +410,10 @@ def test_rat_target_kemiskinan_extrim_finds_the_release_figures(warehouse: Path)
     assert (5313, 2023) not in rate and by_area[5313][:2] == (None, None)
 
 
-def readme_example(number: int) -> tuple[str, list[list[str]]]:
-    """The SQL and the printed answer (header row first) of README example question `number`."""
-    text = (REPO_ROOT / "README.md").read_text()
-    start = text.index(f"**{number}. ")
-    sql, answer = re.search(r"```sql\n(.*?)```\s*```text\n(.*?)```", text[start:], flags=re.S).groups()
-    return sql, [line.split(" | ") for line in answer.strip().splitlines()]
-
-
 def test_readme_ntt_among_the_provinces_is_what_the_files_say(warehouse: Path):
-    sql, printed = readme_example(9)
+    sql, printed = example_question(9)
     table = read_bps_table(P0_PROVINCE_2022)
-    march = table[(table.semester == 1) & (table.area_type == "total") & (table.indicator == "P0")]
+    march = table[(table.period == "S1") & (table.breakdown == "total") & (table.indicator == "P0")]
     values = dict(zip(march.bps_code.astype(int), march.value.astype(float), strict=True))
     national = values.pop(0)
     ranks = ranks_highest_first(values)
@@ -417,16 +436,16 @@ def test_readme_ntt_among_the_provinces_is_what_the_files_say(warehouse: Path):
 
 
 def test_readme_ntt_kabkota_among_all_kabkota_is_what_the_files_say(warehouse: Path):
-    sql, printed = readme_example(10)
+    sql, printed = example_question(10)
     parsed = published_observations()
-    p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.area_type == "total")]
+    p0 = parsed[(parsed.year == 2024) & (parsed.indicator == "P0") & (parsed.breakdown == "total")]
     kabkota = p0[p0.area_level == "kabkota"].drop_duplicates("bps_code")
     values = dict(zip(kabkota.bps_code.astype(int), kabkota.value.astype(float), strict=True))
     ranks = ranks_highest_first(values)
     ntt = {code: value for code, value in values.items() if code // 100 == 53}
     in_ntt = ranks_highest_first(ntt)
     [province] = set(p0[(p0.bps_code == NTT) & (p0.layout == "area_by_year")].value.astype(float))
-    [national] = set(p0[(p0.bps_code == 0) & (p0.semester == 1)].value.astype(float))
+    [national] = set(p0[(p0.bps_code == 0) & (p0.period == "S1")].value.astype(float))
     names = dict(query(warehouse, "select bps_code, name from main.dim_area where is_ntt"))
     top = sorted(ntt, key=lambda code: (ranks[code], names[code]))[:5]
     expected = [
@@ -463,12 +482,56 @@ def test_three_real_impossible_values_are_held_back_and_the_rest_of_their_files_
         status == "loaded" and "1 row(s) held back" in r for status, r in statuses
     )
     jember, sorong, indonesia = 3509, 9107, 0
-    assert query(warehouse, FACT, jember, 2004, None, "POVERTY_LINE") == []  # 102 rupiah: held back
-    assert [row[0] for row in query(warehouse, FACT, jember, 2005, None, "POVERTY_LINE")] == [110798.0]
-    assert [row[0] for row in query(warehouse, FACT, sorong, 2004, None, "P0")] == [53.7]
-    assert [row[0] for row in query(warehouse, FACT, sorong, 2004, None, "P1")] == []  # 117.7: held back
-    # Indonesia's March 2018 P0 comes from the province x daerah table instead of the broken row.
-    assert [(row[0], row[2]) for row in query(warehouse, FACT, indonesia, 2018, 1, "P0")] == [
-        (9.82, "province_daerah_semester")
+    assert query(warehouse, FACT, jember, 2004, "annual", "POVERTY_LINE") == []  # 102 rupiah: held back
+    assert [row[0] for row in query(warehouse, FACT, jember, 2005, "annual", "POVERTY_LINE")] == [110798.0]
+    assert [row[0] for row in query(warehouse, FACT, sorong, 2004, "annual", "P0")] == [53.7]
+    assert [row[0] for row in query(warehouse, FACT, sorong, 2004, "annual", "P1")] == []  # 117.7: held back
+    # Indonesia's March 2018 P0 comes from the national table by daerah instead of the broken row.
+    assert [(row[0], row[2]) for row in query(warehouse, FACT, indonesia, 2018, "S1", "P0")] == [
+        (9.82, "daerah_by_period")
     ]
-    assert [row[0] for row in query(warehouse, FACT, indonesia, 2018, 1, "POOR_COUNT")] == [25949.8]
+    assert [row[0] for row in query(warehouse, FACT, indonesia, 2018, "S1", "POOR_COUNT")] == [25949.8]
+
+
+def test_readme_ntt_open_unemployment_among_the_provinces_is_what_the_files_say(warehouse: Path):
+    sql, printed = example_question(11)
+    folder = ARDWIND / "Tingkat Pengangguran Terbuka"
+    latest = max(int(p.stem[-4:]) for p in folder.glob("*.csv"))
+    table = read_bps_table(one_file(folder, latest))
+    august = table[table.period.eq("M08")]
+    values = dict(zip(august.bps_code.astype(int), august.value.astype(float), strict=True))
+    national = values.pop(0)
+    ranks = ranks_highest_first(values)
+    expected = [
+        [
+            "Nusa Tenggara Timur",
+            f"{latest} Agustus",
+            str(values[NTT]),
+            str(ranks[NTT]),
+            str(len(values)),
+            str(national),
+            str(round(values[NTT] - national, 2)),
+        ]
+    ]
+    assert printed[1:] == expected
+    assert [[str(v) for v in row] for row in query(warehouse, sql)] == expected
+    assert printed[1][:4] == ["Nusa Tenggara Timur", "2024 Agustus", "3.02", "32"]
+
+
+def test_readme_ntt_poverty_line_against_indonesias_is_what_the_files_say(warehouse: Path):
+    sql, printed = example_question(12)
+    year = 2024
+    province = read_bps_table(
+        one_file(ARDWIND / "Garis Kemiskinan (Rupiah_Kapita_Bulan) Menurut Provinsi dan Daerah", year)
+    )
+    national = read_bps_table(
+        one_file(ARDWIND / "Garis Kemiskinan (Rupiah_Kapita_Bulan) Menurut Daerah", year)
+    )
+    expected = []
+    for period, label in (("S1", f"{year} S1 (Maret)"), ("S2", f"{year} S2 (September)")):
+        for daerah in ("urban", "rural"):
+            ntt = value(province, NTT, year, "POVERTY_LINE", period=period, area_type=daerah)
+            indonesia = value(national, 0, year, "POVERTY_LINE", period=period, area_type=daerah)
+            expected.append([label, daerah, str(ntt), str(indonesia), str(round(100 * ntt / indonesia, 1))])
+    assert printed[1:] == expected
+    assert [[str(v) for v in row] for row in query(warehouse, sql)] == expected

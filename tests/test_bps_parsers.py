@@ -49,7 +49,7 @@ def test_figures_straight_from_the_files():
 
 
 def test_counts_per_indicator_and_year(ntt):
-    kabkota = ntt[ntt.semester.isna() & ntt.layout.ne("province_daerah_semester")]
+    kabkota = ntt[ntt.period.eq("annual") & ntt.layout.ne("area_by_period")]
     counts = kabkota.drop_duplicates(["bps_code", "year", "indicator"]).groupby(["indicator", "year"]).size()
     assert {year for (ind, year) in counts.index if ind == "P0"} == set(range(2004, 2026))
     assert {year for (ind, year) in counts.index if ind == "POVERTY_LINE"} == set(range(2004, 2026))
@@ -63,19 +63,17 @@ def test_counts_per_indicator_and_year(ntt):
 
 
 def test_semesters_of_the_province(ntt):
-    province = ntt[
-        ntt.layout.eq("province_daerah_semester") & ntt.indicator.eq("P0") & ntt.area_type.eq("total")
-    ]
-    by_year = province.groupby("year").semester.apply(lambda s: sorted(set(s.dropna().astype(int)))).to_dict()
-    assert by_year[2007] == [] and by_year[2012] == [1, 2] and by_year[2023] == [1]
+    province = ntt[ntt.layout.eq("area_by_period") & ntt.indicator.eq("P0") & ntt.breakdown.eq("total")]
+    by_year = province.groupby("year").period.apply(lambda s: sorted(set(s) - {"annual"})).to_dict()
+    assert by_year[2007] == [] and by_year[2012] == ["S1", "S2"] and by_year[2023] == ["S1"]
 
 
 def test_agrees_with_the_independent_panel(ntt):
     """The shared panel was assembled by hand from the same downloads: every value must match."""
     with PANEL.open(newline="") as handle:
         panel = [row for row in csv.DictReader(handle) if row["indikator"] in PANEL_INDICATORS]
-    sources = ntt[ntt._source_file.str.contains("|".join(PANEL_FOLDERS)) & ntt.semester.isna()]
-    kabkota = sources[sources.layout.ne("province_daerah_semester")]
+    sources = ntt[ntt._source_file.str.contains("|".join(PANEL_FOLDERS)) & ntt.period.eq("annual")]
+    kabkota = sources[sources.layout.ne("area_by_period")]
     lookup = {(int(r.bps_code), int(r.year), r.indicator): r.value for r in kabkota.itertuples()}
     checked = mismatched = 0
     for row in panel:

@@ -125,7 +125,7 @@ def test_the_priority_decides_each_cell_and_survey_rounds_stay_apart(built_wareh
     # kab/kota tables' own round; both are kept, each with its round (they were once listed as conflicts).
     two_rounds = FACT.replace("select f.value,", "select f.survey_round, f.value,") + " order by 1"
     assert warehouse.query(two_rounds, 5300, 2010, "P0") == [
-        ("annual", 23.03, "province_daerah_semester"),
+        ("annual", 23.03, "area_by_period"),
         ("other", 21.76, "area_by_year"),
     ]
     conflicts = warehouse.query(
@@ -171,7 +171,7 @@ def test_bad_files_are_quarantined_with_file_row_and_reason(story: BpsStory):
         "RAT_2024_rusak.pdf",
     }
     assert by_file["P0_kabkota_2026.csv"][:2] == ("bps_downloads", 4)
-    assert "more than the 23 year column" in by_file["P0_kabkota_2026.csv"][2]
+    assert "more than the 23 labelled column" in by_file["P0_kabkota_2026.csv"][2]
     reason = by_file["JumlahMiskin_latin1.csv"][2]
     assert "row 4" in reason and "Sumba B\u00e4rat" in reason
     assert (

@@ -119,8 +119,8 @@ def test_a_survey_round_missing(tmp_path: Path):
     ]
     table = read_bps_table(write_csv(tmp_path / "no september.csv", blank))
     theirs = read_bps_table(P0_PROVINCE_2022)
-    assert set(table.semester) == {1}
-    _same(table, theirs[theirs.semester.eq(1)])
+    assert set(table.period) == {"S1"}
+    _same(table, theirs[theirs.period.eq("S1")])
 
 
 def test_a_survey_round_missing_in_the_semester_columns_layout(tmp_path: Path):
@@ -128,7 +128,7 @@ def test_a_survey_round_missing_in_the_semester_columns_layout(tmp_path: Path):
     table = read_bps_table(
         write_csv(tmp_path / "Jumlah dan Persentase Penduduk Miskin Menurut Provinsi, 2021.csv", rows)
     )
-    assert set(table.semester) == {1} and value(table, 5300, 2021, "P0", semester=1) == 20.99
+    assert set(table.period) == {"S1"} and value(table, 5300, 2021, "P0", semester=1) == 20.99
 
 
 @pytest.mark.parametrize(
@@ -137,6 +137,6 @@ def test_a_survey_round_missing_in_the_semester_columns_layout(tmp_path: Path):
 def test_food_and_non_food_poverty_lines(part: str, indicator: str, tmp_path: Path):
     table = read_bps_table(poverty_line_part_table(tmp_path, part))
     assert set(table.indicator) == {indicator} and set(table.unit) == {"rupiah per capita per month"}
-    assert set(table.layout) == {"province_daerah_semester"} and set(table.area_type) == {"urban", "rural"}
+    assert set(table.layout) == {"area_by_period"} and set(table.breakdown) == {"urban", "rural"}
     assert value(table, 5300, 2024, indicator, semester=1, area_type="urban") == 638261  # the cell's value
     assert table.bps_code.nunique() == 39

@@ -49,9 +49,21 @@ def test_dim_regency_keeps_both_code_systems(published: Path):
 def test_dim_period_semesters(published: Path):
     rows = query(
         published,
-        "select semester, survey_month, label from main.dim_period where year = 2023 order by semester",
+        "select period, semester, survey_month, label from main.dim_period where year = 2023"
+        " order by period_date, period_type",
     )
-    assert rows == [(1, 3, "2023 S1 (Maret)"), (2, 9, "2023 S2 (September)"), (None, None, "2023")]
+    # The Susenas rounds are semesters; Sakernas Februari and Agustus are months of their own, never merged.
+    assert rows == [
+        ("annual", None, None, "2023"),
+        ("Q1", None, None, "2023 Q1 (Triwulan I)"),
+        ("M02", None, 2, "2023 Februari"),
+        ("S1", 1, 3, "2023 S1 (Maret)"),
+        ("Q2", None, None, "2023 Q2 (Triwulan II)"),
+        ("Q3", None, None, "2023 Q3 (Triwulan III)"),
+        ("M08", None, 8, "2023 Agustus"),
+        ("S2", 2, 9, "2023 S2 (September)"),
+        ("Q4", None, None, "2023 Q4 (Triwulan IV)"),
+    ]
 
 
 def test_raw_tables_carry_provenance_and_stay_in_the_build_file(built_warehouse: Warehouse):

@@ -135,7 +135,7 @@ def test_rat_targets_meet_the_bps_figures_of_the_plan_year(warehouse: Path):
         warehouse,
         """select row_number, indicator_code, bps_code, target_text, target_is_comparable, outcome_value,
                   baseline_value, latest_year
-           from main.mart_rat_targets_vs_outcomes where year = 2023""",
+           from main.mart_rat_targets_vs_outcomes where year = 2023 and indicator_in_warehouse""",
     )
     by_key = {(row, code, area): rest for row, code, area, *rest in rows}
     # "Kemiskinan Extrim" (row 21, Sumba Barat and Manggarai): recognised, shown beside the release figure
@@ -149,8 +149,19 @@ def test_rat_targets_meet_the_bps_figures_of_the_plan_year(warehouse: Path):
     )
     assert by_key[(13, "P0", 5304)][2:4] == [p0[2023], p0[2022]]
     assert {code for (row, code, _) in by_key if row == 13} == {"P0", "P1", "P2"}
-    # Nothing else in the plan names a BPS indicator: stunting, fishing or KUBE rows are not poverty rates.
+    # Nothing else in the plan names an indicator the warehouse has: fishing or KUBE rows are not poverty
+    # rates; stunting, wasting, health workers, electricity, life expectancy say no indicator measures them.
     assert {row for (row, _, _) in by_key} == {13, 21}
+    unmatched = query(
+        warehouse,
+        """select distinct indicator_code, match_status from main.mart_rat_targets_vs_outcomes
+           where year = 2023 and not indicator_in_warehouse""",
+    )
+    assert {code for code, _ in unmatched} == {
+        "STUNTING", "WASTING", "UNDERWEIGHT", "HEALTH_WORKERS_STANDARD", "ELECTRICITY_HOUSEHOLDS",
+        "ANGKA_HARAPAN_HIDUP_AHH",
+    }  # fmt: skip
+    assert {status for _, status in unmatched} == {"indicator not in the warehouse"}
 
 
 def _copy(warehouse: Path, tmp_path: Path) -> Path:

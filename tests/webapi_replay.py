@@ -101,3 +101,33 @@ def replay_server(answers: list[tuple[str, object]]) -> Iterator[tuple[str, _Scr
     finally:
         server.shutdown()
         server.server_close()
+
+
+def poverty_line_response(year: int = 2024) -> dict:
+    """A `list/model/data` answer for var 624 (poverty line by kab/kota, domain 0000) as BPS really sends it,
+    built from the real bundled download of that year: every area, the province rows marked `<b>...</b>`,
+    labels with entities, `turvar` val a string, values as numbers and as strings."""
+    from tests.bps_files import GK_ONE_YEAR_2024
+
+    table = read_bps_table(GK_ONE_YEAR_2024)
+    vervar, content = [], {}
+    for row in table.drop_duplicates("bps_code").itertuples():
+        label = row.area_name.replace("&", "&amp;")
+        vervar.append(
+            {"val": int(row.bps_code), "label": f"<b>{label}</b>" if row.area_level != "kabkota" else label}
+        )
+        value = row.value if row.bps_code % 3 else str(int(row.value))
+        content[f"{row.bps_code}6240{year - 1900}0"] = value
+    return {
+        "status": "OK",
+        "data-availability": "available",
+        "var": [
+            {"val": 624, "label": "Garis Kemiskinan Menurut Kabupaten/Kota", "unit": "Rupiah/Kapita/Bulan"}
+        ],
+        "turvar": [{"val": "0", "label": "Tidak ada"}],
+        "labelvervar": "Kabupaten/Kota",
+        "vervar": vervar,
+        "tahun": [{"val": year - 1900, "label": str(year)}],
+        "turtahun": [{"val": 0, "label": "Tahun"}],
+        "datacontent": content,
+    }

@@ -15,7 +15,7 @@ from dagster_project.gx_checks import gx_blocking_check
 from dagster_project.resources import POOL, WarehouseResource
 from expectations.raw_bps import raw_bps_suites, raw_poverty_release_suites
 from expectations.raw_rat import rat_plan_problems
-from ingest.bps.webapi import API_BASE, POVERTY_VARIABLES, BpsWebApiClient, WebApiError, WebApiRequest
+from ingest.bps.webapi import API_BASE, BpsWebApiClient, WebApiError, parse_variable_spec
 from ingest.sources import (
     BPS_DOWNLOADS,
     BPS_WEBAPI,
@@ -105,7 +105,7 @@ def bps_downloads(
 
 
 def fetch_webapi_responses(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> list[str]:
-    """Fetch the kab/kota poverty variables and save each raw response in the landing folder."""
+    """Fetch the resource's WebAPI variables and save each raw response in the landing folder."""
     settings = warehouse.settings
     client = BpsWebApiClient(
         warehouse.bps_api_key.strip(),  # from the resource's dg.EnvVar, never from run config
@@ -114,11 +114,11 @@ def fetch_webapi_responses(context: dg.AssetExecutionContext, warehouse: Warehou
         log=context.log.warning,
     )
     failures = []
-    for variable in POVERTY_VARIABLES:
+    for spec in warehouse.bps_webapi_variables:
         try:
-            saved = client.fetch(WebApiRequest(domain="0000", variable=variable))
+            saved = client.fetch(parse_variable_spec(spec))
             context.log.info(f"saved {display_path(saved)}")
-        except WebApiError as error:
+        except (WebApiError, ValueError) as error:
             failures.append(str(error))
             context.log.warning(f"{error}; the last saved response is used instead")
     return failures
@@ -130,9 +130,10 @@ def fetch_webapi_responses(context: dg.AssetExecutionContext, warehouse: Warehou
     kinds={"python", "duckdb"},
     pool=POOL,
     description=(
-        "BPS WebAPI kab/kota poverty variables. With BPS_API_KEY set, fresh responses are fetched (the "
-        "client retries with backoff) and saved under the landing folder first; the newest saved response of "
-        "each variable is loaded, so a failed fetch falls back to the last good one."
+        "BPS WebAPI variables (the warehouse resource's list, the kab/kota poverty variables by default). "
+        "With BPS_API_KEY set, fresh responses are fetched (the client retries with backoff) and saved under "
+        "the landing folder first; the newest saved response of each variable is loaded, so a failed fetch "
+        "falls back to the last good one."
     ),
 )
 def bps_webapi(

@@ -1,12 +1,13 @@
-"""Layout `long_export`: the BPS dynamic-table CSV export in long form (one value per line, semicolons).
+"""The BPS dynamic-table export in long form (one value per line, semicolons) as a BPS table.
 
     nama_variabel;nama_variabel_turunan;nama_tahun;nama_turunan_tahun;data_content;nama_item_vertical_variabel
     "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota";"Tidak Ada";2023;Tahun;2.76;ACEH
     "Indeks Kedalaman Kemiskinan (P1) Menurut Kabupaten/Kota";"Tidak Ada";2023;Tahun;3.26;Simeulue
 
-Each variable x year x round x turunan is one table of areas in BPS order (province rows in upper case,
-each followed by its kab/kota), so areas are placed per group. `nama_variabel_turunan` is the daerah
-when the table has one ("Perkotaan"), "Tidak Ada" otherwise.
+The columns are the model's catalogues under other names: `nama_variabel` the variable,
+`nama_variabel_turunan` the breakdown ("Tidak Ada" for none), `nama_tahun` the year, `nama_turunan_tahun`
+the period and `nama_item_vertical_variabel` the row. Each variable x breakdown x year x period is one block
+of rows in BPS order (province rows in upper case, each followed by its kab/kota): areas are placed per block.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
-import pandas as pd
-
-from ingest.bps.areas import AreaPlacer
-from ingest.bps.grid import Verdict
-from ingest.bps.observations import ObservationTable
 from ingest.bps.reading import Grid
-from ingest.bps.titles import area_type_of, indicator_from_title, is_year, semester_of
+from ingest.bps.table import Block, BpsTable, Column, Row
+from ingest.bps.titles import (
+    TOTAL,
+    UnitContradiction,
+    Variable,
+    breakdown_of,
+    is_year,
+    period_of,
+    variable_from_title,
+)
 from store.errors import SourceFileError
 
 LAYOUT = "long_export"
@@ -29,22 +34,17 @@ TURUNAN = "nama_variabel_turunan"
 _NO_TURUNAN = {"", "tidak ada", "tidak ada turunan", "none"}
 
 
-def _header(grid: Grid) -> list[str]:
+def header_of(grid: Grid) -> list[str]:
     return [cell.strip().lower() for cell in grid.rows[0]] if grid.rows else []
 
 
-def recognise(grid: Grid) -> Verdict:
-    header = _header(grid)
-    missing = [column for column in COLUMNS if column not in header]
-    problem = f"header row 1: expected columns {', '.join(missing)}" if missing else None
-    return Verdict(LAYOUT, 3 * (len(COLUMNS) - len(missing)) / len(COLUMNS), problem)
+def is_long_export(grid: Grid) -> bool:
+    header = header_of(grid)
+    return all(column in header for column in COLUMNS)
 
 
-def parse(grid: Grid, path: Path) -> pd.DataFrame:
-    verdict = recognise(grid)
-    if verdict.problem:
-        raise SourceFileError(path, f"not a BPS long export: {verdict.problem}")
-    header = _header(grid)
+def table_from_long_export(grid: Grid, path: Path) -> BpsTable:
+    header = header_of(grid)
     index = {name: header.index(name) for name in [*COLUMNS, *([TURUNAN] if TURUNAN in header else [])]}
     width = max(index.values())
     records = []
@@ -54,7 +54,6 @@ def parse(grid: Grid, path: Path) -> pd.DataFrame:
         if len(row) <= width:
             raise SourceFileError(path, f"{len(row)} columns where the header has {width + 1}", row=line)
         records.append((line, row))
-    table = ObservationTable(path, LAYOUT, grid.decimal_comma)
 
     def group(item: tuple[int, list[str]]) -> tuple[str, ...]:
         row = item[1]
@@ -64,26 +63,34 @@ def parse(grid: Grid, path: Path) -> pd.DataFrame:
         )
         return variable, turunan, year, period
 
-    for (variable, turunan, year, period), rows in groupby(records, key=group):
+    variables: dict[str, Variable] = {}
+    blocks = []
+    for (title, turunan, year, period_label), rows in groupby(records, key=group):
         rows = list(rows)
         first_line = rows[0][0]
-        indicator = indicator_from_title(variable)
-        if indicator is None:
-            raise SourceFileError(
-                path, f"variable {variable!r} names no known poverty indicator", row=first_line
-            )
+        if title not in variables:
+            try:
+                variable = variable_from_title(title)
+            except UnitContradiction as exc:
+                raise SourceFileError(path, str(exc), row=first_line) from None
+            if variable is None:
+                raise SourceFileError(path, f"nama_variabel {title!r} names no variable", row=first_line)
+            variables[title] = variable
         if not is_year(year):
             raise SourceFileError(path, f"nama_tahun {year!r} is not a year", row=first_line)
-        try:
-            semester = semester_of(period)
-        except ValueError:
-            problem = f"nama_turunan_tahun {period!r} is no survey round"
-            raise SourceFileError(path, problem, row=first_line) from None
-        area_type = "total" if turunan.strip().lower() in _NO_TURUNAN else area_type_of(turunan)
-        if area_type is None:
-            raise SourceFileError(path, f"nama_variabel_turunan {turunan!r} is no daerah", row=first_line)
-        placer = AreaPlacer(path)
-        for line, row in rows:
-            area = placer.place(line, row[index["nama_item_vertical_variabel"]])
-            table.add(line, area, int(year), semester, area_type, indicator, row[index["data_content"]])
-    return table.frame()
+        period = period_of(period_label)
+        if period is None:
+            problem = f"nama_turunan_tahun {period_label!r} is no period (Tahun, Semester 1 (Maret), ...)"
+            raise SourceFileError(path, problem, row=first_line)
+        breakdown = TOTAL if turunan.strip().lower() in _NO_TURUNAN else breakdown_of(turunan)
+        column = Column(int(year), period, breakdown, variables[title])
+        blocks.append(
+            Block(
+                [column],
+                [
+                    Row(line, row[index["nama_item_vertical_variabel"]], [row[index["data_content"]]])
+                    for line, row in rows
+                ],
+            )
+        )
+    return BpsTable(path=path, layout=LAYOUT, variable=None, blocks=blocks, decimal_comma=grid.decimal_comma)

@@ -1,76 +1,37 @@
-"""Read any BPS table download: recognise its layout by structure, then parse it into observations."""
+"""Read any BPS table download: parse the export into the table model, then take its observations.
+
+Every export is one case of the model (ingest.bps.table); which case a file is, is recognised from its
+content (ingest.bps.grid), never from its name or extension alone. The case is the `layout` of its values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ingest.bps import (
-    area_by_year,
-    long_export,
-    province_daerah_semester,
-    province_semester_columns,
-    tabel_dinamis,
-)
-from ingest.bps.grid import Verdict
-from ingest.bps.reading import Grid, read_grid
+from ingest.bps.grid import table_from_grid
+from ingest.bps.long_export import is_long_export, table_from_long_export
+from ingest.bps.reading import HTML_SUFFIXES, XLSX_SUFFIXES, head_bytes, is_html, read_grid
+from ingest.bps.table import BpsTable, observations
 from store.errors import SourceFileError
 
-TABLE_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".html", ".htm"}
-# Below this a file shares too little with any layout to say more than "no BPS table".
-NEAR_MISS_SCORE = 1.0
-
-
-@dataclass(frozen=True)
-class GridLayout:
-    name: str
-    description: str
-    recognise: Callable[[Grid], Verdict]
-    parse: Callable[[Grid, Path], pd.DataFrame]
-
-
-GRID_LAYOUTS = [
-    GridLayout(
-        area_by_year.LAYOUT,
-        "areas in rows (provinces, each followed by its kab/kota), one column per year",
-        area_by_year.recognise,
-        area_by_year.parse,
-    ),
-    GridLayout(
-        province_daerah_semester.LAYOUT,
-        "provinces by daerah (urban, rural, total), year and survey round",
-        province_daerah_semester.recognise,
-        province_daerah_semester.parse,
-    ),
-    GridLayout(
-        province_semester_columns.LAYOUT,
-        "provinces, one header row naming indicator and survey month per column",
-        province_semester_columns.recognise,
-        province_semester_columns.parse,
-    ),
-    GridLayout(long_export.LAYOUT, "dynamic-table long export", long_export.recognise, long_export.parse),
-]
+TABLE_SUFFIXES = {".csv", ".txt", *XLSX_SUFFIXES, *HTML_SUFFIXES}
+# The cases of the table model, as the `layout` of every value (data/bps/BPS_FORMATS.md has one real file
+# of each). Rows: areas, daerah (Kota/Desa of a national table) or categories; columns: years only, or
+# periods too, or one variable and period per column.
 LAYOUTS = {
-    **{layout.name: layout.description for layout in GRID_LAYOUTS},
-    tabel_dinamis.LAYOUT: "old 'tabel dinamis' export (an .xls that is HTML)",
-    "webapi": "BPS WebAPI list/model/data JSON (ingest.bps.webapi.parse_response)",
+    "area_by_year": "areas in rows; a column per year (and breakdown), no periods",
+    "area_by_period": "areas in rows; columns by breakdown, year and period (Maret, September, Februari...)",
+    "area_by_variable": "areas in rows; one header row naming a variable and its period per column",
+    "daerah_by_year": "daerah in rows (Kota, Desa, Kota+Desa) of one area; a column per year",
+    "daerah_by_period": "daerah in rows (Kota, Desa, Kota+Desa) of one area; columns by year and period",
+    "category_by_year": "categories in rows (of the area the title names, else Indonesia); a column per year",
+    "category_by_period": "categories in rows (of the area the title names, else Indonesia); year and period",
+    "tabel_dinamis": "the old 'tabel dinamis' export (an .xls that is HTML): areas by year",
+    "long_export": "the dynamic-table long export: one value per line",
+    "webapi": "a BPS WebAPI list/model/data response (ingest.bps.webapi.parse_response)",
 }
-
-
-def _head(path: Path, size: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except OSError:
-        return b""
-
-
-def _is_html(head: bytes) -> bool:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t").lower()
-    return text.startswith(("<html", "<!doctype html", "<table", "<?xml")) or "<html" in text[:2000]
 
 
 def looks_like_bps_table(path: Path) -> bool:
@@ -82,39 +43,36 @@ def looks_like_bps_table(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES or not path.is_file():
         return False
-    head = _head(path)
+    head = head_bytes(path)
     if head.startswith(b"%PDF") or head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith((b"{", b"[")):
         return False
-    if suffix in {".xlsx", ".xlsm"}:
+    if suffix in XLSX_SUFFIXES:
         return head.startswith(b"PK")
-    if suffix in {".xls", ".html", ".htm"}:
-        return _is_html(head) or head.startswith(b"\xd0\xcf\x11\xe0")
+    if suffix in HTML_SUFFIXES:
+        return is_html(head) or head.startswith(b"\xd0\xcf\x11\xe0")
     from ingest.releases.extreme_poverty import looks_like_poverty_release_table
 
     return not looks_like_poverty_release_table(path)
 
 
-def read_bps_table(path: Path) -> pd.DataFrame:
-    """The observations of a BPS table download (OBSERVATION_COLUMNS), whatever its layout.
-
-    Raises SourceFileError naming the file, the row and the cause when the file is not a BPS table we
-    know, is close to a known layout but differs from it, or has a broken row.
-    """
+def bps_table(path: Path) -> BpsTable:
+    """The table model of a BPS download, whatever its export."""
     path = Path(path)
-    if path.suffix.lower() in {".xls", ".html", ".htm"} and _is_html(_head(path, 2000)):
-        return tabel_dinamis.parse(path)
     if path.suffix.lower() == ".json":
         raise SourceFileError(path, "a JSON file: WebAPI responses are read by ingest.bps.webapi")
     grid = read_grid(path)
-    verdicts = [(layout, layout.recognise(grid)) for layout in GRID_LAYOUTS]
-    matching = [layout for layout, verdict in verdicts if verdict.problem is None]
-    if matching:
-        return matching[0].parse(grid, path)
-    closest, verdict = max(verdicts, key=lambda item: item[1].score)
-    if verdict.score >= NEAR_MISS_SCORE:
-        raise SourceFileError(path, f"looks like a BPS {closest.name} table but {verdict.problem}")
-    raise SourceFileError(
-        path,
-        f"matches no BPS table layout we know (see data/bps/BPS_FORMATS.md); the closest is {closest.name}: "
-        f"{verdict.problem}",
-    )
+    if is_long_export(grid):
+        return table_from_long_export(grid, path)
+    table = table_from_grid(grid, path)
+    if grid.export == "tabel_dinamis":
+        table.layout = grid.export  # its structure is area_by_year; the export has its own priority
+    return table
+
+
+def read_bps_table(path: Path) -> pd.DataFrame:
+    """The observations of a BPS table download (OBSERVATION_COLUMNS), whatever its export.
+
+    Raises SourceFileError naming the file, the row and the cause when the file is not a BPS table, its
+    header contradicts itself, or a row is broken.
+    """
+    return observations(bps_table(path))

@@ -12,6 +12,7 @@ its `vervar` code checked against the BPS area reference, label included.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -25,10 +26,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.bps.areas import PlacedArea
-from ingest.bps.observations import ObservationTable
-from ingest.bps.titles import area_type_of, indicator_from_title, semester_of
-from ingest.regions import COUNTRY_BPS_CODE, area_by_code, area_key
+from ingest.bps.areas import PlacedArea, placed
+from ingest.bps.table import AREAS, CATEGORIES, Block, BpsTable, Column, Row, area_of_code, observations
+from ingest.bps.titles import (
+    TOTAL,
+    UnitContradiction,
+    breakdown_of,
+    is_month_other_than_rounds,
+    is_year,
+    period_of,
+    variable_from_title,
+)
+from ingest.regions import COUNTRY_BPS_CODE, area_by_code
 from store.errors import SourceFileError
 
 API_BASE = "https://webapi.bps.go.id/v1/api"
@@ -38,7 +47,6 @@ POVERTY_VARIABLES = {619: "POOR_COUNT", 621: "P0", 622: "P1", 623: "P2", 624: "P
 LAYOUT = "webapi"
 NATIONAL_CODES = {0, 9999}  # BPS writes Indonesia as 0000 or 9999
 _NO_TURVAR = {"", "tidak ada", "tidak ada turunan", "none"}
-_PROVINCE_WORD = re.compile(r"^\s*(prov\.?|provinsi)\s+", re.I)
 _SAVED_NAME = re.compile(r"^bps-webapi_d(?P<domain>\d+)_v(?P<var>\d+)_(?P<stamp>\d{8}T\d{6}Z)\.json$")
 
 
@@ -119,78 +127,207 @@ class BpsWebApiClient:
         raise WebApiError(f"{self._redacted(request)}: {last_problem} after {self.retries + 1} attempts")
 
 
-def _catalogue(payload: dict, name: str, path: Path) -> list[dict]:
+def parse_variable_spec(spec: str) -> WebApiRequest:
+    """A WebAPI variable as the settings list it: "<domain>:<variable id>" ("0000:621", "5300:26")."""
+    domain, _, variable = spec.strip().partition(":")
+    if not (domain.isdigit() and len(domain) == 4 and variable.strip().isdigit()):
+        raise ValueError(f"{spec!r} is not '<4-digit domain>:<variable id>' (e.g. '0000:621')")
+    return WebApiRequest(domain=domain, variable=int(variable))
+
+
+# Kab/kota poverty variables on domain 0000, as the `warehouse` resource lists them by default.
+DEFAULT_VARIABLES = tuple(f"0000:{variable}" for variable in POVERTY_VARIABLES)
+
+_TAG = re.compile(r"<[^>]*>")
+_AREA_DIMENSION = re.compile(r"provinsi|province|kabupaten|kota|wilayah|region|nasional|indonesia", re.I)
+
+
+def clean_label(value: object) -> str:
+    """A catalogue label as text: markup (`<b>ACEH</b>`) and entities (`&amp;`) removed, spaces collapsed."""
+    return " ".join(html.unescape(_TAG.sub(" ", str(value))).split()) if value is not None else ""
+
+
+def _scalar(value: object) -> str:
+    """A catalogue `val` as the key writes it: numbers and strings alike ("0" and 0), nothing else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"a value of type {type(value).__name__}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise TypeError(f"a fractional code {value!r}")
+        value = int(value)
+    return str(value).strip()
+
+
+def _catalogue(payload: dict, name: str, path: Path) -> list[tuple[str, str]]:
+    """(val as text, clean label) of each entry of a catalogue; refused unless a list of objects."""
     entries = payload.get(name)
     if not isinstance(entries, list) or not entries:
         raise SourceFileError(path, f"the response has no '{name}' catalogue")
-    return entries
+    found = []
+    for position, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or "val" not in entry:
+            raise SourceFileError(path, f"'{name}' entry {position} is not an object with a 'val'")
+        try:
+            found.append((_scalar(entry["val"]), clean_label(entry.get("label"))))
+        except TypeError as exc:
+            raise SourceFileError(path, f"'{name}' entry {position}: {exc} where a code belongs") from None
+    return found
 
 
-def _year_of(entry: dict) -> int:
-    label = str(entry.get("label", "")).strip()
-    return int(label) if label.isdigit() else int(entry["val"]) + 1900  # tahun.val is year - 1900
+def _year_of(val: str, label: str, path: Path) -> int:
+    if is_year(label):
+        return int(label)
+    if val.isdigit() and 0 < int(val) < 300:
+        return int(val) + 1900  # tahun.val is year - 1900: 99 is 1999, 125 is 2025
+    raise SourceFileError(path, f"tahun {label or val!r} is not a year")
 
 
-def _area_of(region: dict, line: int, path: Path) -> PlacedArea:
-    """The reference area of a `vervar` entry: its code must exist and its label must name that area."""
-    try:
-        code = int(region["val"])
-    except (KeyError, TypeError, ValueError):
-        raise SourceFileError(path, f"vervar entry {region!r} has no numeric code", row=line) from None
-    code = COUNTRY_BPS_CODE if code in NATIONAL_CODES else code
-    label = str(region.get("label", "")).strip()
-    area = area_by_code().get(code)
-    if area is None:
-        problem = f"region code {code} ({label!r}) is not in the BPS area reference"
-        raise SourceFileError(path, problem, row=line)
-    spellings = {area_key(spelling) for spelling in (area.name, *area.aliases)}
-    if label and area_key(_PROVINCE_WORD.sub("", label)) not in spellings:
-        problem = f"region code {code} is {label!r} in the response but {area.name!r} in the reference"
-        raise SourceFileError(path, problem, row=line)
-    return PlacedArea(code, label or area.name, area.level, area.province_bps_code)
+def _domain_of(path: Path) -> str | None:
+    match = _SAVED_NAME.match(path.name)
+    return match["domain"] if match else None
 
 
 def parse_response(path: Path) -> pd.DataFrame:
-    """Every area's values in one saved `list/model/data` response, as observations (layout `webapi`)."""
+    """Every value of one saved `list/model/data` response, as observations (layout `webapi`)."""
+    return observations(table_from_response(path))
+
+
+def table_from_response(path: Path) -> BpsTable:
+    """The response as the table model: `vervar` the rows, `turvar` x `tahun` x `turtahun` the columns.
+
+    A response is hostile input like any file: whatever its shape, it is read or refused in one line.
+    """
     try:
         payload = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except RecursionError:
+        raise SourceFileError(path, "malformed JSON (nested too deeply to be a WebAPI response)") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceFileError(path, f"malformed JSON ({exc})") from exc
+        raise SourceFileError(path, f"malformed JSON ({exc})") from None
+    except OSError as exc:
+        raise SourceFileError(path, f"cannot be read ({exc.strerror})") from None
+    try:
+        return _table(payload, path)
+    except SourceFileError:
+        raise
+    except (AttributeError, KeyError, TypeError, ValueError, RecursionError) as exc:
+        problem = f"not a WebAPI list/model/data response ({type(exc).__name__}: {exc})"
+        raise SourceFileError(path, problem) from None
+
+
+def _table(payload: object, path: Path) -> BpsTable:
     if not isinstance(payload, dict) or payload.get("status") != "OK":
         status = payload.get("status") if isinstance(payload, dict) else type(payload).__name__
-        raise SourceFileError(path, f"the WebAPI answered status {status!r}, not OK")
+        raise SourceFileError(path, f"the WebAPI answered status {str(status)[:40]!r}, not OK")
     if payload.get("data-availability") not in (None, "available"):
-        raise SourceFileError(path, f"no data: data-availability is {payload.get('data-availability')!r}")
-    [variable] = _catalogue(payload, "var", path)[:1]
-    indicator = indicator_from_title(f"{variable.get('label', '')} ({variable.get('unit', '')})")
-    if indicator is None:
-        raise SourceFileError(path, f"variable {variable.get('label')!r} names no known poverty indicator")
+        availability = str(payload.get("data-availability"))[:40]
+        raise SourceFileError(path, f"no data: data-availability is {availability!r}")
+    entries = payload.get("var")
+    if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
+        raise SourceFileError(path, "the response has no 'var' catalogue")
+    var = entries[0]
+    var_val = _scalar(var.get("val", ""))
+    domain = _domain_of(path)
+    title = clean_label(var.get("label"))
+    unit = clean_label(var.get("unit"))
+    try:
+        variable = variable_from_title(
+            f"{title} ({unit})" if unit else title, webapi_id=f"BPS_{domain or 'X'}_V{var_val}"
+        )
+    except UnitContradiction as exc:
+        raise SourceFileError(path, str(exc)) from None
+    if variable is None:
+        raise SourceFileError(path, f"variable {title!r} names nothing")
     content = payload.get("datacontent")
+    if content in ([], {}, None):
+        empty = Block([])
+        return BpsTable(path=path, layout=LAYOUT, variable=variable, blocks=[empty], allow_empty=True)
     if not isinstance(content, dict):
-        raise SourceFileError(path, "the response has no 'datacontent' object")
-    turvars = []
-    for turvar in _catalogue(payload, "turvar", path):
-        label = str(turvar.get("label", "")).strip()
-        area_type = "total" if label.lower() in _NO_TURVAR else area_type_of(label)
-        if area_type is None:
-            raise SourceFileError(path, f"turvar {label!r} is neither 'Tidak ada' nor a daerah")
-        turvars.append((turvar, area_type))
+        raise SourceFileError(path, f"'datacontent' is a {type(content).__name__}, not an object")
+    turvars = [
+        (val, TOTAL if label.lower() in _NO_TURVAR else breakdown_of(label))
+        for val, label in _catalogue(payload, "turvar", path)
+    ]
+    monthly = any(is_month_other_than_rounds(label) for _, label in _catalogue(payload, "turtahun", path))
     periods = []
-    for turtahun in _catalogue(payload, "turtahun", path):
-        try:
-            periods.append((turtahun, semester_of(str(turtahun.get("label", "")))))
-        except ValueError:
-            problem = f"period {turtahun.get('label')!r} is neither a semester nor annual"
-            raise SourceFileError(path, problem) from None
-    years = [(tahun, _year_of(tahun)) for tahun in _catalogue(payload, "tahun", path)]
-    table = ObservationTable(path, LAYOUT)
-    for line, region in enumerate(_catalogue(payload, "vervar", path), start=1):
-        area = _area_of(region, line, path)
-        for (turvar, area_type), (tahun, year), (turtahun, semester) in product(turvars, years, periods):
-            key = f"{region['val']}{variable['val']}{turvar['val']}{tahun['val']}{turtahun['val']}"
-            if key in content:
-                table.add(line, area, year, semester, area_type, indicator, str(content[key]))
-    return table.frame()
+    for val, label in _catalogue(payload, "turtahun", path):
+        period = period_of(label, monthly)
+        if period is None:
+            raise SourceFileError(
+                path, f"turtahun {label!r} is no period (Tahun, Semester 1 (Maret), Februari...)"
+            )
+        periods.append((val, period))
+    years = [(val, _year_of(val, label, path)) for val, label in _catalogue(payload, "tahun", path)]
+    columns = []
+    keys = []
+    for (turvar, breakdown), (tahun, year), (turtahun, period) in product(turvars, years, periods):
+        columns.append(Column(year, period, breakdown))
+        keys.append((turvar, tahun, turtahun))
+    regions = _catalogue(payload, "vervar", path)
+    dimension = clean_label(payload.get("labelvervar"))
+    area_rows = not dimension or bool(_AREA_DIMENSION.search(dimension))
+    # Keys are the catalogue values written one after another; with values of several widths two cells
+    # can spell the same key. Each key is built once; a key two cells share is refused if the data uses it.
+    owner: dict[str, tuple[int, int]] = {}
+    shared: set[str] = set()
+    rows = []
+    for line, (val, label) in enumerate(regions, start=1):
+        cells = []
+        for position, (turvar, tahun, turtahun) in enumerate(keys):
+            key = f"{val}{var_val}{turvar}{tahun}{turtahun}"
+            if key in owner:
+                shared.add(key)
+            owner[key] = (line, position)
+            value = content.get(key)
+            if isinstance(value, (dict, list)):
+                raise SourceFileError(
+                    path, f"datacontent {key!r} holds a {type(value).__name__}, not a figure", row=line
+                )
+            cells.append("" if value is None else str(value))
+        code = _region_code(val, area_rows)
+        rows.append(Row(line, label, cells, code=code))
+    if area_rows:
+        for row in rows:
+            if row.code is not None:
+                area_of_code(path, row)  # an unknown code, or a label naming another area, is refused first
+    clashing = sorted(key for key in shared if key in content)
+    if clashing:
+        raise SourceFileError(path, f"datacontent key {clashing[0]!r} fits two cells of the catalogues")
+    area = None
+    rows_are = AREAS
+    if not area_rows or any(row.code is None for row in rows):
+        rows_are = CATEGORIES
+        area = _domain_area(domain, path, dimension)
+        rows = [Row(row.line, row.label, row.cells) for row in rows]
+    return BpsTable(
+        path=path,
+        layout=LAYOUT,
+        variable=variable,
+        blocks=[Block(columns, rows)],
+        rows_are=rows_are,
+        area=area,
+    )
+
+
+def _region_code(val: str, area_rows: bool) -> int | None:
+    """The BPS code a vervar value is, when the rows are areas (Indonesia comes as 0, 0000 or 9999)."""
+    if not area_rows or not val.isdigit():
+        return None
+    code = int(val)
+    return COUNTRY_BPS_CODE if code in NATIONAL_CODES else code
+
+
+def _domain_area(domain: str | None, path: Path, dimension: str) -> PlacedArea:
+    """The area a response whose rows are not areas (labelvervar "Kecamatan", "Kelompok Umur") is about."""
+    code = int(domain) if domain and domain.isdigit() else None
+    if code is not None and code in NATIONAL_CODES:
+        return placed(COUNTRY_BPS_CODE)
+    if code is not None and code in area_by_code():
+        return placed(code)
+    raise SourceFileError(
+        path,
+        f"rows are {dimension or 'not areas'!r} and the response's domain ({domain}) is no area of the "
+        "reference",
+    )
 
 
 def latest_saved_responses(folders: list[Path]) -> list[Path]:

@@ -8,7 +8,7 @@ with annual as (
     join {{ ref('dim_regency') }} as r using (regency_key)
     join {{ ref('dim_period') }} as p using (period_key)
     join {{ ref('dim_indicator') }} as i using (indicator_key)
-    where p.semester is null and i.indicator_code in ('P0', 'POOR_COUNT', 'P1', 'P2', 'POVERTY_LINE')
+    where p.period = 'annual' and i.indicator_code in ('P0', 'POOR_COUNT', 'P1', 'P2', 'POVERTY_LINE')
     qualify row_number() over (
         partition by r.bps_code, p.year, i.indicator_code order by f.survey_round = 'annual', f.survey_round
     ) = 1

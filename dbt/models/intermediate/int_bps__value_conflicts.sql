@@ -38,9 +38,7 @@ disagreeing as (
 sources as (
     select
         source_values.*,
-        cast(source_values.year as varchar)
-        || case source_values.semester when 1 then ' S1 (Maret)' when 2 then ' S2 (September)' else '' end
-            as period_label,
+        cast(source_values.year as varchar) || {{ period_label_suffix('source_values.period') }} as period_label,
         row_number() over (
             partition by source_values.bps_code, source_values.year, source_values.survey_round,
                 source_values.indicator_code

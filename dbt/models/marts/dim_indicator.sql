@@ -1,5 +1,23 @@
--- BPS indicators (seed) and the performance indicators RAT documents set targets for.
-with bps as (
+-- Indicators: the ones the warehouse knows (seed bps_indicators: poverty, extreme poverty, open unemployment,
+-- with their bounds), every other indicator a BPS file gives (named from its title, generic checks only), each
+-- breakdown of one as a variant (P0_URBAN, ..._LAKI_LAKI), and the performance indicators RAT plans target.
+with known as (
+    select * from {{ ref('stg_reference__bps_indicators') }}
+),
+
+seen as (
+    select
+        indicator_code,
+        any_value(base_indicator_code) as base_indicator_code,
+        any_value(breakdown) as breakdown,
+        mode(indicator_name) as title_name,
+        mode(unit) as unit
+    from {{ ref('int_bps__poverty_values') }}
+    where indicator_code not in (select indicator_code from known)
+    group by indicator_code
+),
+
+bps as (
     select
         indicator_code,
         indicator_name,
@@ -8,8 +26,32 @@ with bps as (
         'BPS' as source,
         cast(null as varchar) as indicator_level,
         higher_is_better,
-        description
-    from {{ ref('stg_reference__bps_indicators') }}
+        description,
+        survey,
+        'bounds' as checks
+    from known
+    union all
+    select
+        seen.indicator_code,
+        coalesce(base.indicator_name, seen.title_name)
+        || case when seen.breakdown = 'total' then '' else ' (' || seen.breakdown || ')' end as indicator_name,
+        coalesce(base.indicator_name_id, seen.title_name)
+        || case when seen.breakdown = 'total' then '' else ' (' || seen.breakdown || ')' end as indicator_name_id,
+        seen.unit,
+        'BPS' as source,
+        cast(null as varchar) as indicator_level,
+        base.higher_is_better,
+        case
+            when base.indicator_code is not null
+                then base.description || ' Breakdown: ' || seen.breakdown || '.'
+            else 'BPS table "' || seen.title_name || '" as its title reads'
+                || case when seen.breakdown = 'total' then '' else ', ' || seen.breakdown end
+                || '. No bounds of its own: the generic checks (a number, one value per key, 0-100 when percent).'
+        end as description,
+        base.survey,
+        case when base.indicator_code is null then 'generic' else 'bounds' end as checks
+    from seen
+    left join known as base on base.indicator_code = seen.base_indicator_code
 ),
 
 rat as (
@@ -22,7 +64,9 @@ rat as (
         any_value(indicator_level) as indicator_level,
         cast(null as boolean) as higher_is_better,
         'Performance indicator of a RAT matrix row (' || coalesce(any_value(indicator_level), 'none') || ' level).'
-            as description
+            as description,
+        cast(null as varchar) as survey,
+        cast(null as varchar) as checks
     from {{ ref('int_rat__matrix_rows') }}
     group by indicator_code
 )

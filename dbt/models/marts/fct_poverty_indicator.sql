@@ -1,14 +1,15 @@
 -- One figure per area x period x indicator x survey round, for every area (Indonesia, the provinces, every
--- kab/kota): the BPS tables' figures (int_bps__poverty_values) and the release figures of extreme poverty
--- (int_releases__poverty_values). Where sources give the same cell, one wins by the documented priority.
--- survey_round says which Susenas round a value measures; it is part of the grain because one period can
--- hold two: a province's annual figure of 2008-2011 is given by the province table (its Tahunan figure,
--- round 'annual') and by the kab/kota tables (round 'other'), two measurements kept side by side.
+-- kab/kota) and every indicator the BPS files give: the BPS tables' figures (int_bps__poverty_values) and the
+-- release figures of extreme poverty (int_releases__poverty_values). Where sources give the same cell, one wins
+-- by the documented priority. survey_round says which survey round a value measures; it is part of the grain
+-- because one period can hold two: a province's annual figure of 2008-2011 is given by the province table
+-- (its Tahunan figure, round 'annual') and by the kab/kota tables (round 'other'), two measurements kept side
+-- by side.
 with bps as (
     select
         bps_code,
         year,
-        semester,
+        period,
         survey_round,
         indicator_code,
         value,
@@ -17,7 +18,7 @@ with bps as (
         source_row,
         'BPS' as producer,
         cast(null as varchar) as notes,
-        count(*) over (partition by bps_code, year, semester, indicator_code, survey_round) as source_count,
+        count(*) over (partition by bps_code, year, period, indicator_code, survey_round) as source_count,
         source_rank
     from {{ ref('int_bps__poverty_values') }}
 ),
@@ -26,7 +27,7 @@ releases as (
     select
         bps_code,
         year,
-        semester,
+        'annual' as period,
         survey_round,
         indicator_code,
         value,
@@ -49,7 +50,7 @@ winners as (
 select
     {{ surrogate_key(['bps_code']) }} as area_key,
     {{ surrogate_key(['bps_code']) }} as regency_key,
-    {{ surrogate_key(['year', 'semester']) }} as period_key,
+    {{ surrogate_key(['year', 'period']) }} as period_key,
     {{ surrogate_key(['indicator_code']) }} as indicator_key,
     survey_round,
     value,

@@ -1,7 +1,9 @@
--- Where a RAT matrix row names an indicator BPS measures (P0, kemiskinan ekstrem, P1, ...), its target beside
--- the BPS figure of the plan year, the year before it (the baseline the plan was written against) and the
--- latest year. The indicator is recognised from the row's texts by the rules in the seed rat_indicator_rules
--- (regular expressions over spelling variants, with exclusions), not by one exact string.
+-- Where a RAT matrix row names an outcome (P0, kemiskinan ekstrem, open unemployment, literacy, drinking water,
+-- stunting...), its target beside the BPS figure of the plan year, the year before it (the baseline the plan
+-- was written against) and the latest year. The outcome is recognised from the row's texts by the reviewed
+-- pairings of the seed rat_indicator_rules (regular expressions over spelling variants, with exclusions; each
+-- row says which BPS table measures the outcome and why the pairing holds), never by one exact string. A
+-- target whose outcome no indicator of the warehouse measures (stunting is Kemenkes's) says so: match_status.
 -- Grain: matrix row x recognised indicator x area. A row naming some regencies gives one row per regency; a
 -- row naming all 22 or none is a province-wide target and is compared with the province (BPS 5300).
 with targets_rows as (
@@ -43,7 +45,12 @@ texts as (
 ),
 
 matches as (
-    select texts.*, rules.indicator_code, rules.indicator_name_id as rule_indicator_name_id
+    select
+        texts.*,
+        rules.indicator_code,
+        rules.indicator_name_id as rule_indicator_name_id,
+        rules.measured_by,
+        rules.why as mapping_why
     from texts
     join {{ ref('rat_indicator_rules') }} as rules
         on regexp_matches(texts.normalized, rules.pattern)
@@ -88,9 +95,12 @@ bps_values as (
     join {{ ref('dim_period') }} as period using (period_key)
     join {{ ref('dim_indicator') }} as indicator using (indicator_key)
     where indicator.source = 'BPS'
+    -- The annual figure first, else the Susenas March round, else the Sakernas August round (the labour
+    -- figure BPS calls the year's), else the year's earliest period.
     qualify row_number() over (
         partition by regency.bps_code, indicator.indicator_code, period.year
-        order by period.semester nulls first, fact.survey_round = 'annual', fact.survey_round
+        order by period.period = 'annual' desc, period.period = 'S1' desc, period.period = 'M08' desc,
+            period.period_date, fact.survey_round = 'annual', fact.survey_round
     ) = 1
 ),
 
@@ -110,6 +120,8 @@ select
     indicator.indicator_key is not null as indicator_in_warehouse,
     targets.matched_field,
     targets.matched_text,
+    targets.measured_by,
+    targets.mapping_why,
     targets.target_text,
     targets.target_value,
     targets.target_unit,
@@ -119,6 +131,7 @@ select
             (indicator.unit = 'percent' and targets.target_unit = '%')
             or (indicator.unit = 'index' and targets.target_unit in ('poin', 'point', 'indeks'))
             or (indicator.unit like 'rupiah%' and targets.target_unit in ('rupiah', 'Rp'))
+            or (indicator.unit = 'years' and targets.target_unit in ('tahun', 'years'))
         ),
         false
     ) as target_is_comparable,
@@ -135,6 +148,12 @@ select
     latest.latest_year,
     latest_value.value as latest_value,
     case when target_is_comparable then outcome.value - targets.target_value end as outcome_minus_target,
+    case
+        when indicator.indicator_key is null then 'indicator not in the warehouse'
+        when not target_is_comparable then 'target not comparable'
+        when outcome.value is null then 'no figure for the plan year'
+        else 'compared'
+    end as match_status,
     case
         when target_is_comparable and outcome.value is not null and indicator.higher_is_better is not null
             then case

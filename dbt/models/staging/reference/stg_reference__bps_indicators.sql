@@ -4,6 +4,7 @@ select
     name_id as indicator_name_id,
     unit,
     source,
+    survey,
     cast(higher_is_better as boolean) as higher_is_better,
     cast(rounding_tolerance as double) as rounding_tolerance,
     description
