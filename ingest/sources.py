@@ -48,7 +48,7 @@ _DOCUMENTATION = {".md", ".txt", ".rst"}  # README.md and SOURCE.md beside the d
 
 
 def read_bps_download(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> Reading:
-    return {BPS_DOWNLOADS_TABLE: read_bps_table(path)}
+    return {BPS_DOWNLOADS_TABLE: read_bps_table(path, budgets)}
 
 
 def read_saved_webapi_response(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> Reading:

@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -167,6 +168,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     TEST_OUTPUT.mkdir(exist_ok=True)
     figures = {"seconds": round(seconds, 1), "peak_mb": round(peak), "second_refresh_output": again.stdout}
     (TEST_OUTPUT / "hostile_files.json").write_text(json.dumps(figures, indent=2))
+    (TEST_OUTPUT / "hostile_files_summary.txt").write_text(refresh.stdout + "\n" + status.stdout)
     print(f"hostile-files refresh: {seconds:.1f} s, peak {peak:.0f} MB of the process tree")
     output = refresh.stdout + refresh.stderr
     return Story(
@@ -197,7 +199,7 @@ def test_the_refresh_publishes_the_rest_within_its_memory_and_says_each_file_in_
         "linked_folder": "symbolic link",
         "dangling.pdf": "symbolic link",
         "pipe.csv": "not a regular file",
-        "claims_everything.xlsx": "",
+        "claims_everything.xlsx": "budget",
         "zip_bomb.xlsx": "budget",
         "RAT_bomb.pdf": "inflate to over 256 MB",
         "RAT_600_inches.pdf": "pixel budget",
@@ -347,3 +349,50 @@ def test_data_docs_show_a_failing_value_from_a_file_as_text_never_as_markup(tmp_
     pages = [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html")]
     assert any("&lt;script&gt;alert(1)" in page for page in pages)
     assert not any(script in page or "\x1b" in page for page in pages)
+
+
+@contextmanager
+def webapi_answering(kind: str) -> Iterator[str]:
+    """A WebAPI on 127.0.0.1 that always answers the same broken way."""
+    whole = json.dumps({"status": "OK", "var": []}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>maintenance</html>" if kind == "not json" else whole
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2] if kind == "cut" else body)
+            self.close_connection = True
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1/api"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_webapi_client_says_every_transport_error_in_one_line_and_never_the_key(tmp_path: Path):
+    from ingest.bps.webapi import BpsWebApiClient, WebApiError, WebApiRequest
+
+    key = "my secret key"  # a space: the URL would be invalid if the key went into it unquoted
+    request = WebApiRequest(domain="0000", variable=621)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{closed.getsockname()[1]}/v1/api"
+    with webapi_answering("cut") as cut, webapi_answering("not json") as not_json:
+        cases = {cut: "the answer was cut short", not_json: "not whole JSON", refused: "cannot connect",
+                 "http://127.0.0.1 :1/v1/api": "no valid URL"}  # fmt: skip
+        for base_url, said in cases.items():
+            client = BpsWebApiClient(key, tmp_path / "saved", base_url, retries=1, sleep=lambda s: None)
+            with pytest.raises(WebApiError) as raised:
+                client.fetch(request)
+            message = str(raised.value)
+            assert said in message and "\n" not in message, message
+            assert "secret" not in message and "my%20" not in message
+    assert not (tmp_path / "saved").exists() or not any((tmp_path / "saved").iterdir())  # nothing saved
