@@ -144,7 +144,8 @@ class BpsWebApiClient:
                     f"{self._redacted(request)}: {last_problem}; retrying ({attempt + 1}/{self.retries})"
                 )
                 self._wait(attempt, retry_after)
-        raise WebApiError(f"{self._redacted(request)}: {last_problem} after {attempt + 1} attempt(s)")
+        tries = f"{attempt + 1} attempts" if attempt else "1 attempt"
+        raise WebApiError(f"{self._redacted(request)}: {last_problem} after {tries}")
 
     def _save(self, request: WebApiRequest, body: bytes) -> Path:
         self.save_dir.mkdir(parents=True, exist_ok=True)
