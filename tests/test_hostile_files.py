@@ -396,3 +396,32 @@ def test_the_webapi_client_says_every_transport_error_in_one_line_and_never_the_
             assert said in message and "\n" not in message, message
             assert "secret" not in message and "my%20" not in message
     assert not (tmp_path / "saved").exists() or not any((tmp_path / "saved").iterdir())  # nothing saved
+
+
+def test_the_quarantine_folder_keeps_the_current_version_of_a_file_only(tmp_path: Path):
+    import hashlib
+    from datetime import UTC, datetime
+
+    from store.ledger import QuarantineRecord
+    from store.quarantine_folder import copy_name, copy_to_quarantine_folder, prune_quarantine_folder
+
+    landed, folder = tmp_path / "broken.csv", tmp_path / "quarantine"
+    kept = []
+    for version in ("first", "second"):
+        landed.write_text(f"not,a,table\n{version}\n")
+        sha = hashlib.sha256(landed.read_bytes()).hexdigest()
+        record = QuarantineRecord("x", "broken.csv", sha, None, None, "parse", "broken", datetime.now(UTC))
+        copy_to_quarantine_folder([record], folder, {"broken.csv": landed}, max_bytes=1 << 20)
+        kept = [copy_name(sha, "broken.csv")]
+        prune_quarantine_folder(folder, kept)
+    assert sorted(p.name for p in folder.iterdir()) == [kept[0], kept[0] + ".reason.txt"]
+    assert (folder / kept[0]).read_text().endswith("second\n")
+    big = tmp_path / "big.csv"
+    crafted.sparse_file(big, 3 << 20)
+    sha = hashlib.sha256(big.read_bytes()).hexdigest()
+    record = QuarantineRecord("x", "big.csv", sha, None, None, "parse", "big", datetime.now(UTC))
+    lines: list[str] = []
+    copies = copy_to_quarantine_folder(
+        [record], folder, {"big.csv": big}, max_bytes=1 << 20, log=lines.append
+    )
+    assert copies == [] and "over the 1,048,576-byte budget" in lines[0]  # never a copy over the budget
