@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.paths import printable
+
 if TYPE_CHECKING:
     from dagster_project.settings import Settings
 
@@ -15,6 +17,7 @@ EX_USAGE = 64  # sysexits.h: a setting cannot be used
 EX_CANTCREAT = 73  # sysexits.h: a file of the warehouse's folders cannot be made (read-only, full, a link)
 EX_TEMPFAIL = 75  # sysexits.h: try again later (another refresh holds the warehouse)
 EX_UNAVAILABLE = 69  # sysexits.h: a service is unavailable (the Dask cluster set to read on)
+EX_SOFTWARE = 70  # sysexits.h: an error the command did not expect (a bug): one line, no traceback
 
 
 def _settings(args: argparse.Namespace, **given: object) -> "Settings":
@@ -70,17 +73,17 @@ class _PageProgress:
 
 def _extract_rat(args: argparse.Namespace) -> int:
     from ingest.rat.debug_pages import write_debug_pages
-    from ingest.rat.errors import RatDocumentError
     from ingest.rat.extract import read_rat, write_rows_csv
     from ingest.rat.settings import DEFAULT_RAT_SETTINGS
+    from store.errors import SourceFileError
 
     try:
         if args.out is None and args.debug_pages is None:
             raise ValueError("say where to write: --out CSV, --debug-pages DIR, or both")
         settings = DEFAULT_RAT_SETTINGS.replaced(args.set)
         extraction = read_rat(args.pdf, progress=_PageProgress(args.pdf.name), settings=settings)
-    except (ValueError, RatDocumentError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (ValueError, SourceFileError) as error:  # a RAT document error, a file over a budget
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return 2
     if args.debug_pages is not None:
         drawn = write_debug_pages(extraction, args.debug_pages, settings=settings)
@@ -114,8 +117,15 @@ def _query(args: argparse.Namespace) -> int:
 
     try:
         print(run_query(_warehouse(args), args.sql))
+    except duckdb.PermissionException as error:
+        first = str(error).splitlines()[0]
+        print(
+            f"error: {first} (a query reads the warehouse and no other file, and writes none)",
+            file=sys.stderr,
+        )
+        return 2
     except (duckdb.Error, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error).strip())}", file=sys.stderr)
         return 2
     return 0
 
@@ -246,8 +256,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; an error it did not expect is one line on stderr (exit 70), never a traceback in a
+    person's terminal or a nightly log (`python -X dev -m dagster_project.cli ...` shows it)."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except Exception as error:
+        if sys.flags.dev_mode:
+            raise
+        print(
+            f"error: {type(error).__name__}: {printable(str(error))} (not expected: a bug)", file=sys.stderr
+        )
+        return EX_SOFTWARE
 
 
 def run() -> None:

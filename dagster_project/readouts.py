@@ -4,6 +4,7 @@ from pathlib import Path
 
 import duckdb
 
+from store.paths import printable
 from store.publish_state import build_path_for
 
 STATUS_RUNS_SQL = """
@@ -27,9 +28,17 @@ def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
+# An analyst's SQL sees the warehouse and nothing else: no file read or written outside it (`copy ... to`,
+# `read_csv('/etc/shadow')`, `attach`, extensions), and no setting can undo that.
+LOCKED_DOWN = {"enable_external_access": False, "lock_configuration": True}
+
+
 def run_query(warehouse: Path, sql: str) -> str:
-    """The query's result as a printable table."""
-    with open_read_only(warehouse) as connection:
+    """The query's result as a printable table, run read-only with DuckDB's external access disabled and
+    its configuration locked (duckdb.Error: one line, from the CLI, naming what was refused)."""
+    if not warehouse.exists():
+        raise FileNotFoundError(f"{warehouse} does not exist yet: run `ntt-warehouse refresh` first")
+    with duckdb.connect(str(warehouse), read_only=True, config=LOCKED_DOWN) as connection:
         relation = connection.sql(sql)
         return str(relation) if relation is not None else "(no result)"
 
@@ -65,15 +74,16 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
                 "Last runs:",
                 str(connection.execute(STATUS_RUNS_SQL, [runs]).df().to_string(index=False)),
             ]
+            # 'running' is the publish step's own row, written while it publishes: not a failure.
             failed = connection.execute(
                 "select asset, status, check_summary from provenance.load_log"
                 " where run_id = (select run_id from provenance.load_log order by logged_at desc limit 1)"
-                " and (status != 'succeeded' or checks_failed > 0) order by asset"
+                " and (status not in ('succeeded', 'running') or checks_failed > 0) order by asset"
             ).fetchall()
             if failed:
                 lines += ["", "Last run, what did not pass:"]
                 lines += [
-                    f"  {asset}: {status}" + (f"\n    {summary}" if summary else "")
+                    f"  {asset}: {status}" + (f"\n    {printable(summary)}" if summary else "")
                     for asset, status, summary in failed
                 ]
         else:
@@ -88,14 +98,22 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
             lines += [f"  {source_name}: {count} {status}" for source_name, status, count in counts]
             flagged = connection.execute(
                 f"select {path}, status, reason from {ledger}"
-                " where status in ('quarantined', 'duplicate', 'superseded') order by status, 1"
+                " where status in ('quarantined', 'duplicate', 'superseded', 'ignored') order by status, 1"
             ).fetchall()
+            # Names and reasons hold text from files: escaped, so a name with a newline stays on its line.
+            flagged = [(printable(p), status, printable(r or "")) for p, status, r in flagged]
             quarantined = [(p, r) for p, status, r in flagged if status == "quarantined"]
             lines += ["", f"Quarantined files: {len(quarantined)}"]
             lines += [f"  {p}: {reason}" for p, reason in quarantined]
             lines += [
-                f"  {status}: {p}: {reason}" for p, status, reason in flagged if status != "quarantined"
+                f"  {status}: {p}: {reason}"
+                for p, status, reason in flagged
+                if status not in ("quarantined", "ignored")
             ]
+            ignored = [(p, r) for p, status, r in flagged if status == "ignored"]
+            if ignored:
+                lines += ["", f"Ignored files (not read, on purpose): {len(ignored)}"]
+                lines += [f"  {reason}" for p, reason in ignored]
         held_back = next(
             (t for t in ("raw.held_back_rows", "provenance.held_back_rows") if t in tables), None
         )
@@ -108,7 +126,9 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
                 "",
                 f"Rows held back (a value that cannot be true; the rest of the file is loaded): {len(held)}",
             ]
-            lines += [f"  {file} row {number}: {reason}" for file, number, reason in held]
+            lines += [
+                f"  {printable(file)} row {number}: {printable(reason)}" for file, number, reason in held
+            ]
         lines += _generic_indicator_lines(connection, tables)
         if "main.dim_document" in tables:
             # The parsing report: a warehouse built before it was kept has no such column.
@@ -123,9 +143,9 @@ def status_report(warehouse: Path, runs: int = 5) -> str:
             ).fetchall()
             lines += ["", "RAT plans:"]
             lines += [
-                f"  {year} {issuer or '?'}: {file}"
-                + (" (current)" if current else f" (superseded: {reason})")
-                + (f"\n    {parsed}" if parsed else "")
+                f"  {year} {printable(issuer or '?')}: {printable(file)}"
+                + (" (current)" if current else f" (superseded: {printable(reason or '')})")
+                + (f"\n    {printable(parsed)}" if parsed else "")
                 for year, issuer, current, file, reason, parsed in documents
             ]
     return "\n".join(lines)
@@ -152,10 +172,5 @@ def _generic_indicator_lines(connection: duckdb.DuckDBPyConnection, tables: set[
         "",
         "Indicators with only the generic checks (a number, one value per key, 0-100 when percent): "
         f"{len(generic)}",
-        *(f"  {code} ({unit}): {_printable(name)}" for code, unit, name in generic),
+        *(f"  {code} ({printable(str(unit))}): {printable(name)}" for code, unit, name in generic),
     ]
-
-
-def _printable(text: str) -> str:
-    """Text from a file as a terminal shows it: control characters escaped, never acted on."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

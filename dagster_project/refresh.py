@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from dagster_project.settings import Settings, refresh_inputs
 from store.build_lock import LockHolder, refresh_lock
 from store.fingerprint import fingerprint
+from store.paths import printable
 from store.publish_state import unchanged_since_last_publish
 
 if TYPE_CHECKING:  # Dagster loads only when there is work to do: a no-change refresh stops before
@@ -36,6 +37,7 @@ class RefreshOutcome:
     not_materialized: list[str] = field(default_factory=list)
     checks_passed: int = 0
     quarantined: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -55,10 +57,12 @@ class RefreshOutcome:
                 f"Nothing changed since the refresh of {self.nothing_changed_since}: same data, same code "
                 f"({self.seconds:.1f} s to check). {self.warehouse} is up to date."
             )
-        notes = [f"  quarantined: {reason}" for reason in self.quarantined]
-        notes += [f"  held back: {reason}" for reason in self.held_back]
-        notes += [f"  repaired: {text}" for text in self.repaired]
-        notes += [f"  warning: {text}" for text in self.warnings]
+        # Text from files (names, cells) is printed with control characters escaped: one line each, inert.
+        notes = [f"  quarantined: {printable(reason)}" for reason in self.quarantined]
+        notes += [f"  ignored: {printable(reason)}" for reason in self.ignored]
+        notes += [f"  held back: {printable(reason)}" for reason in self.held_back]
+        notes += [f"  repaired: {printable(text)}" for text in self.repaired]
+        notes += [f"  warning: {printable(text)}" for text in self.warnings]
         if self.success:
             return "\n".join(
                 [
@@ -77,9 +81,9 @@ class RefreshOutcome:
         else:
             kept = "nothing was published; no warehouse exists yet"
         lines = [f"Refresh FAILED after {self.seconds:.1f} s: {kept}."]
-        lines += [f"  check failed: {text}" for text in self.failed_checks]
+        lines += [f"  check failed: {printable(text)}" for text in self.failed_checks]
         lines += notes
-        lines += [f"  step failed: {text}" for text in self.step_failures]
+        lines += [f"  step failed: {printable(text)}" for text in self.step_failures]
         if self.not_materialized:
             shown = ", ".join(self.not_materialized[:8])
             more = f" and {len(self.not_materialized) - 8} more" if len(self.not_materialized) > 8 else ""
@@ -100,6 +104,7 @@ def outcome_of(run: RunOutcome, planned: set[str], warehouse: Path, seconds: flo
         published=publish is not None,
         replaced=bool(publish and publish.metadata.get("replaced")),
         quarantined=run.listed("quarantined_files"),
+        ignored=run.listed("ignored_files"),
         held_back=run.listed("held_back_rows"),
         repaired=run.listed("repaired"),
         step_failures=[f"{s.key}: {s.error}" for s in run.failed_steps()],
@@ -111,7 +116,8 @@ def _unchanged(settings: Settings, started: float) -> RefreshOutcome | None:
     if settings.fetch_webapi:
         return None  # the WebAPI may have new figures; only fetching tells
     inputs = refresh_inputs(settings.data_dir, settings.landing_dir)
-    state = unchanged_since_last_publish(settings.warehouse_path, fingerprint(inputs)[0])
+    digest = fingerprint(inputs, settings.budgets.file_bytes)[0]
+    state = unchanged_since_last_publish(settings.warehouse_path, digest)
     if state is None:
         return None
     return RefreshOutcome(

@@ -25,7 +25,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from dagster_project.dbt_parse_ahead import ParseAhead, start_dbt_parse
-from dagster_project.settings import API_KEY_ENV, ENV_VARS, Settings
+from dagster_project.settings import API_KEY_ENV, ENV_VARS, WHOLE_NUMBERS, Settings
 from ingest.bps.webapi import DEFAULT_VARIABLES
 from store.build_lock import LockHolder
 from store.build_lock import refresh_lock as warehouse_lock
@@ -35,6 +35,7 @@ from store.read_engines import ReadEngine
 # repo's dagster.yaml (dagster_home/) limits to one run at a time.
 POOL = "ntt_warehouse"
 _DEFAULTS = Settings()
+_BUDGETS = sorted(WHOLE_NUMBERS - {"dbt_threads"})  # the per-file budgets' fields
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -96,6 +97,33 @@ class WarehouseResource(dg.ConfigurableResource):
         description="Megabytes of resident memory a local pool process may use before it is stopped and "
         "its file quarantined; 0: no cap (NTT_READ_MEMORY_MB). Dask workers have their own --memory-limit.",
     )
+    # Per-file budgets (store.budgets): a file over one is quarantined unread.
+    max_file_mb: int = Field(
+        default=_DEFAULTS.max_file_mb, description="Largest file read (NTT_MAX_FILE_MB)."
+    )
+    max_xlsx_cells: int = Field(
+        default=_DEFAULTS.max_xlsx_cells,
+        description="Cells of an XLSX sheet, as parsed (NTT_MAX_XLSX_CELLS).",
+    )
+    max_xlsx_unpacked_mb: int = Field(
+        default=_DEFAULTS.max_xlsx_unpacked_mb,
+        description="An XLSX's zip, unpacked (NTT_MAX_XLSX_UNPACKED_MB).",
+    )
+    max_xlsx_packing_ratio: int = Field(
+        default=_DEFAULTS.max_xlsx_packing_ratio,
+        description="An XLSX's zip packing ratio (NTT_MAX_XLSX_RATIO).",
+    )
+    max_pdf_pages: int = Field(
+        default=_DEFAULTS.max_pdf_pages, description="Pages of a PDF (NTT_MAX_PDF_PAGES)."
+    )
+    max_pdf_stream_mb: int = Field(
+        default=_DEFAULTS.max_pdf_stream_mb,
+        description="A PDF's streams, inflated, images aside (NTT_MAX_PDF_STREAM_MB).",
+    )
+    max_ocr_megapixels: int = Field(
+        default=_DEFAULTS.max_ocr_megapixels,
+        description="Pixels of a page rendered for OCR, or of an image in a PDF (NTT_MAX_OCR_MEGAPIXELS).",
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> WarehouseResource:
@@ -115,6 +143,7 @@ class WarehouseResource(dg.ConfigurableResource):
             "read_seconds_per_page": settings.read_seconds_per_page,
             "read_chunk_pages": settings.read_chunk_pages,
             "read_memory_mb": settings.read_memory_mb or 0,
+            **{name: getattr(settings, name) for name in _BUDGETS},
         }
         from_environment = Settings.from_environment(environ)
         for name, variable in ENV_VARS.items():
@@ -141,6 +170,7 @@ class WarehouseResource(dg.ConfigurableResource):
             read_seconds_per_page=self.read_seconds_per_page,
             read_chunk_pages=self.read_chunk_pages,
             read_memory_mb=self.read_memory_mb or None,
+            **{name: getattr(self, name) for name in _BUDGETS},
         )
 
 

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from store.budgets import DEFAULT_BUDGETS, MB, FileBudgets
 from store.imports import package_closure
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from store.publish_state import DEFAULT_WAREHOUSE_PATH, build_path_for
@@ -47,7 +48,17 @@ ENV_VARS = {
     "read_seconds_per_page": "NTT_READ_SECONDS_PER_PAGE",
     "read_chunk_pages": "NTT_READ_CHUNK_PAGES",
     "read_memory_mb": "NTT_READ_MEMORY_MB",
+    # Per-file budgets (issue 23): what a file may cost; see store.budgets for each.
+    "max_file_mb": "NTT_MAX_FILE_MB",
+    "max_xlsx_cells": "NTT_MAX_XLSX_CELLS",
+    "max_xlsx_unpacked_mb": "NTT_MAX_XLSX_UNPACKED_MB",
+    "max_xlsx_packing_ratio": "NTT_MAX_XLSX_RATIO",
+    "max_pdf_pages": "NTT_MAX_PDF_PAGES",
+    "max_pdf_stream_mb": "NTT_MAX_PDF_STREAM_MB",
+    "max_ocr_megapixels": "NTT_MAX_OCR_MEGAPIXELS",
 }
+# Settings read as whole numbers (the budgets and the threads).
+WHOLE_NUMBERS = {"dbt_threads", *(name for name in ENV_VARS if name.startswith("max_"))}
 API_KEY_ENV = "BPS_API_KEY"  # set: the WebAPI is fetched; the key itself never leaves the environment
 DAGSTER_HOME_ENV = "DAGSTER_HOME"  # Dagster's own: runs are recorded in a persistent instance there
 # The refresh's dbt command. Unit tests check the models' SQL, not the night's data: they run in `make test`
@@ -74,8 +85,6 @@ class Settings:
     rebuild_raw: bool = False  # read every source file again instead of reusing what was read before
     lock_wait_seconds: float = 1800.0  # how long a run waits for another refresh of the same warehouse
     dagster_home: Path | None = None  # a persistent Dagster instance; None: each CLI run its own
-    # This round adds here, each with its variable in ENV_VARS and the README's table: the per-file budgets
-    # (issue 23).
     # The read phase (issue 21, store.read_files, docs/scaling.md): where RAT plans are read, and what one
     # file may cost there.
     dask_scheduler_address: str | None = None  # a Dask scheduler (tcp://host:8786); None: the local pool
@@ -83,6 +92,15 @@ class Settings:
     read_seconds_per_page: int = 60  # a page of a PDF may take, else it is stopped and quarantined
     read_chunk_pages: int = 10  # a long PDF is read in ranges of this many pages, by several workers
     read_memory_mb: int | None = 2048  # resident memory a local pool process may use; None or 0: no cap
+    # Per-file budgets (store.budgets says what each means and why its default): a file over one is
+    # quarantined fast, unread. Whole numbers, so the launchpad and the environment give them alike.
+    max_file_mb: int = DEFAULT_BUDGETS.file_bytes // MB
+    max_xlsx_cells: int = DEFAULT_BUDGETS.xlsx_cells
+    max_xlsx_unpacked_mb: int = DEFAULT_BUDGETS.xlsx_unpacked_bytes // MB
+    max_xlsx_packing_ratio: int = int(DEFAULT_BUDGETS.xlsx_packing_ratio)
+    max_pdf_pages: int = DEFAULT_BUDGETS.pdf_pages
+    max_pdf_stream_mb: int = DEFAULT_BUDGETS.pdf_stream_bytes // MB
+    max_ocr_megapixels: int = DEFAULT_BUDGETS.ocr_page_pixels // 1_000_000
 
     def __post_init__(self) -> None:
         for name in ("warehouse_path", "data_dir", "landing_dir", "dagster_home"):
@@ -94,6 +112,9 @@ class Settings:
         for name in ("dask_connect_timeout", "read_seconds_per_page", "read_chunk_pages"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{ENV_VARS[name]} must be more than 0, not {getattr(self, name)}")
+        for name in WHOLE_NUMBERS - {"dbt_threads"}:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{ENV_VARS[name]} must be 1 or more, not {getattr(self, name)}")
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, **given: object) -> Settings:
@@ -113,6 +134,19 @@ class Settings:
             raise TypeError(f"not settings: {', '.join(sorted(unknown))}")
         values.update({name: value for name, value in given.items() if value is not None})
         return cls(**values)
+
+    @property
+    def budgets(self) -> FileBudgets:
+        """The per-file budgets, as the loader and the readers take them."""
+        return FileBudgets(
+            file_bytes=self.max_file_mb * MB,
+            xlsx_cells=self.max_xlsx_cells,
+            xlsx_unpacked_bytes=self.max_xlsx_unpacked_mb * MB,
+            xlsx_packing_ratio=float(self.max_xlsx_packing_ratio),
+            pdf_pages=self.max_pdf_pages,
+            pdf_stream_bytes=self.max_pdf_stream_mb * MB,
+            ocr_page_pixels=self.max_ocr_megapixels * 1_000_000,
+        )
 
     @property
     def build_path(self) -> Path:
@@ -166,6 +200,7 @@ _NUMBERS = {
     "read_seconds_per_page": (int, "a whole number of seconds"),
     "read_chunk_pages": (int, "a whole number of pages"),
     "read_memory_mb": (int, "a whole number of megabytes"),
+    **{name: (int, "a whole number of its unit") for name in WHOLE_NUMBERS - {"dbt_threads"}},
 }
 
 

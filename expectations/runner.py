@@ -6,14 +6,18 @@ carry `_source_file` and `_source_row`, which is how a failure is traced back to
 
 from __future__ import annotations
 
+import html
 import itertools
 import os
+import re
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from store.paths import printable
 
 # GX phones home unless told otherwise, which a nightly job on a closed network must not do.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -149,7 +153,7 @@ def validate_dataframe(
             result_format={"result_format": "COMPLETE"},
         )
     )
-    checked = checkpoint.run(batch_parameters={"dataframe": frame})
+    checked = checkpoint.run(batch_parameters={"dataframe": inert_text(frame)})
     [validation] = checked.run_results.values()
     if docs_dir is not None and not validation.success:
         write_data_docs(docs_dir, run)  # a failure is documented at once, whatever happens to the run next
@@ -176,6 +180,27 @@ def validate_dataframe(
             failure = ExpectationFailure(failure.expectation, failure.description, count, [], column=column)
         failures.append(failure)
     return SuiteResult(suite_name=suite.name, evaluated=len(validation.results), failures=failures)
+
+
+_MARKUP = re.compile(r"[<>&\x00-\x1f\x7f-\x9f]")
+
+
+def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as Great Expectations sees it: text cells holding markup or control characters escaped
+    (`&lt;script&gt;`, `\\x1b`). Data Docs render an unexpected value as it is, so a cell reading
+    `<script>` would run in the browser of whoever opens them; no value set or range an expectation checks
+    holds such characters, so what passes and fails is the same, and the failures, their examples and rows
+    are read from `frame` itself."""
+    escaped = None
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        marked = values.map(lambda v: isinstance(v, str) and _MARKUP.search(v) is not None).astype(bool)
+        if marked.any():
+            escaped = frame.copy() if escaped is None else escaped
+            escaped.loc[marked, column] = values[marked].map(lambda v: html.escape(printable(v)))
+    return frame if escaped is None else escaped
 
 
 def _failure_on_rows(

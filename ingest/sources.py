@@ -8,8 +8,10 @@ happened.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache, partial
 from pathlib import Path
 
@@ -26,9 +28,11 @@ from ingest.releases.extreme_poverty import (
     looks_like_poverty_release_table,
     read_poverty_release_table,
 )
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 from store.contract import BUNDLED, LANDED, PagedReader, Reading, Source, SourceFile
 from store.errors import SourceFileError
 from store.fingerprint import fingerprint
+from store.folder_scan import entries_under
 from store.imports import code_files
 from store.paths import REFERENCE_DIR
 
@@ -40,15 +44,19 @@ _SAVED_RESPONSE = re.compile(r"^bps-webapi_d(?P<domain>\d+)_v(?P<var>\d+)_(?P<st
 _DOCUMENTATION = {".md", ".txt", ".rst"}  # README.md and SOURCE.md beside the data are not data
 
 
-def read_bps_download(path: Path) -> Reading:
-    return {BPS_DOWNLOADS_TABLE: read_bps_table(path)}
+# Each reader takes the per-file budgets (store.budgets) as an argument: `with_budgets` binds them, so they
+# reach a worker process with the function.
 
 
-def read_saved_webapi_response(path: Path) -> Reading:
+def read_bps_download(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> Reading:
+    return {BPS_DOWNLOADS_TABLE: read_bps_table(path, budgets)}
+
+
+def read_saved_webapi_response(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> Reading:
     return {BPS_WEBAPI_TABLE: parse_response(path)}
 
 
-def read_poverty_releases(path: Path) -> Reading:
+def read_poverty_releases(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> Reading:
     return {POVERTY_RELEASES_TABLE: read_poverty_release_table(path)}
 
 
@@ -120,6 +128,19 @@ SOURCES: tuple[Source, ...] = (BPS_WEBAPI, RAT_PLANS, POVERTY_RELEASES, BPS_DOWN
 BUNDLED_FOLDERS = ("bps", "rat", "releases")
 
 
+def with_budgets(source: Source, budgets: FileBudgets) -> Source:
+    """`source` with `budgets` bound to its reader (functools.partial: it travels with the function to
+    whichever process reads). A source whose reader takes no budgets is returned as it is."""
+    if "budgets" not in inspect.signature(source.read).parameters:
+        return source
+    pages = source.pages and PagedReader(
+        partial(source.pages.plan, budgets=budgets),
+        partial(source.pages.read_pages, budgets=budgets),
+        source.pages.join,
+    )
+    return replace(source, read=partial(source.read, budgets=budgets), pages=pages)
+
+
 def reader_version(source: Source, check: Callable | None = None) -> str:
     """A digest of the code a source's files are read (and checked) with, found from what that code
     imports (store.imports.code_files), and of the reference tables readers resolve areas against: a change
@@ -141,30 +162,40 @@ def _code_version(functions: tuple[Callable, ...]) -> str:
     return fingerprint([*code_files(*functions), REFERENCE_DIR])[0][:16]
 
 
-def files_in(folder: Path) -> list[Path]:
-    """The data files under `folder`: documentation beside the data and hidden files left out."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() not in _DOCUMENTATION
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+def files_in(folder: Path, origin: str = LANDED) -> list[SourceFile]:
+    """The files under `folder` (store.folder_scan): the data files, and the links, hidden names and other
+    kinds with why they are not read; documentation beside the data left out."""
+    return [
+        SourceFile(entry.path, origin, entry.refused, entry.ignored)
+        for entry in entries_under(folder)
+        if entry.refused or entry.ignored or entry.path.suffix.lower() not in _DOCUMENTATION
+    ]
 
 
 def discover(data_dir: Path, landing_dir: Path) -> dict[str, list[SourceFile]]:
-    """Every file present now, by source: the bundled data and whatever is in the landing folder."""
+    """Every file present now, by source: the bundled data and whatever is in the landing folder.
+
+    A file not to be opened (a link, a hidden name: `SourceFile.refused`, `.ignored`) goes to
+    UNRECOGNISED unread, as does one whose sniff fails (with the cause): no source's claim ever follows a
+    link, and one odd file never stops the others."""
     landing = landing_dir.resolve()
     candidates = [
-        SourceFile(path, BUNDLED)
+        file
         for folder in BUNDLED_FOLDERS
-        for path in files_in(data_dir / folder)
-        if not path.resolve().is_relative_to(landing)
-    ] + [SourceFile(path, LANDED) for path in files_in(landing_dir)]
+        for file in files_in(data_dir / folder, BUNDLED)
+        if not file.path.is_relative_to(landing)
+    ] + files_in(landing_dir, LANDED)
     routed: dict[str, list[SourceFile]] = {source.name: [] for source in SOURCES}
     for candidate in candidates:
-        source = next(s for s in SOURCES if s.claims(candidate.path))
+        source, candidate = _routed(candidate)
         routed[source.name].append(candidate)
     return routed
+
+
+def _routed(file: SourceFile) -> tuple[Source, SourceFile]:
+    if file.refused is not None or file.ignored is not None:
+        return UNRECOGNISED, file
+    try:
+        return next(s for s in SOURCES if s.claims(file.path)), file
+    except Exception as error:  # a sniff that breaks on this file: refused, the rest goes on
+        return UNRECOGNISED, replace(file, refused=f"cannot be sniffed ({type(error).__name__}: {error})")

@@ -31,6 +31,10 @@ class Problem:
 class SourceFile:
     path: Path
     origin: str  # BUNDLED or LANDED
+    # Why the file is not opened at all (store.folder_scan): `refused` is a problem (a symbolic link, not a
+    # regular file; quarantined under its name), `ignored` is none (a hidden name; listed as ignored).
+    refused: str | None = None
+    ignored: str | None = None
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,10 @@ class WarehouseFolderError(OSError):
         if error.errno == errno.ELOOP:
             return cls(path, "is a symbolic link, which the refresh never writes through (remove it)")
         return cls(error.filename or path, error.strerror or str(error))
+
+
+class OverBudgetError(SourceFileError):
+    """A file over one of its budgets (store.budgets): refused before the costly part, and judged again on
+    every refresh (a budget raised in the settings lets it through without a change to the file)."""
+
+    kind = "budget"

@@ -29,6 +29,7 @@ HELD_BACK_TABLE = "raw.held_back_rows"
 
 LOADED, UNCHANGED, QUARANTINED = "loaded", "unchanged", "quarantined"
 SUPERSEDED, DUPLICATE, REMOVED = "superseded", "duplicate", "removed"
+IGNORED = "ignored"  # present but not read on purpose (a hidden name), listed with the reason
 
 _DDL = [
     "create schema if not exists raw",
@@ -108,7 +109,7 @@ class FileRecord:
 class QuarantineRecord:
     source: str
     source_file: str
-    sha256: str
+    sha256: str | None  # None: refused unread (store.plan.REFUSED)
     row: int | None
     page: int | None
     check_name: str

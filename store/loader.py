@@ -1,6 +1,10 @@
 """The one loader: every file source (BPS downloads, saved WebAPI responses, release figures, RAT plans)
 goes into its raw tables by the same rules.
 
+- A file is taken as it is found (`store.folder_scan`): a symbolic link, a hidden name or anything but a
+  regular file is never opened; a file over the size budget is never read or hashed, and anything that
+  goes wrong checking or hashing one file quarantines that file, with its name and the cause in one line,
+  and the rest loads.
 - A file is read once per content (SHA-256). Its rows carry `_source_file`, `_source_sha256`, `_loaded_at`
   and the row or page the reader gives.
 - The same bytes under several names are read once; the rows name the first of them, the others are
@@ -24,6 +28,7 @@ what the build file holds (`store.raw_tables`) and what the files present are (h
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,8 +36,10 @@ from datetime import datetime
 import duckdb
 
 from store.contract import FileCheck, Problem, Reading, Source, SourceFile
-from store.fingerprint import file_sha256
-from store.paths import display_path
+from store.errors import OverBudgetError
+from store.fingerprint import source_file_sha256
+from store.folder_scan import LINK
+from store.paths import display_path, printable
 from store.plan import LoadResult, Present, ReadPlan, plan_load, plan_reads
 from store.raw_tables import stored_state, write_load
 from store.read_engines import EmbeddedPool, InlineEngine, ReadEngine
@@ -53,15 +60,16 @@ def load_source(
     log: Callable[[str], None] = lambda message: None,
     engine: ReadEngine | None = None,
     budget: ReadBudget = DEFAULT_BUDGET,
+    max_file_bytes: int | None = None,
 ) -> LoadResult:
     """Load `files` (every file of the source present now) into the source's raw tables and the ledger.
 
     A source marked `parallel` reads its files on `engine` when given (a Dask cluster), else on a local
     process pool made for this load; the others read in this process. `budget` is what one file may
-    cost (store.read_files).
+    cost there (store.read_files); a file larger than `max_file_bytes` is quarantined unread.
     """
     stored = stored_state(connection, source)
-    present = present_files(source, files)
+    present = present_files(source, files, max_file_bytes)
     reads = plan_reads(source, stored, present, reader_version, rebuild)
     for line in reads.repaired:
         log(line)
@@ -78,15 +86,41 @@ def load_source(
     return plan.result
 
 
-def present_files(source: Source, files: list[SourceFile]) -> list[Present]:
-    """The files present, once per name, with their content's digest, size and version, by name."""
-    present = []
-    for name, file in {display_path(f.path): f for f in files}.items():
-        version = source.version_of(file.path) if source.version_of else None
-        present.append(
-            Present(name, file.path, file.origin, file_sha256(file.path), file.path.stat().st_size, version)
+def present_files(
+    source: Source, files: list[SourceFile], max_file_bytes: int | None = None
+) -> list[Present]:
+    """The files present, once per name, with their content's digest, size and version, by name; or why
+    a file is not read (refused, ignored)."""
+    named = {display_path(f.path): f for f in files}
+    return [_present(source, name, named[name], max_file_bytes) for name in sorted(named)]
+
+
+def _present(source: Source, name: str, file: SourceFile, max_file_bytes: int | None) -> Present:
+    """One file as the plan sees it. Hashing opens it without following a link at its name, and only when
+    it is a regular file within the size budget; whatever fails refuses this file alone."""
+    if file.refused is not None or file.ignored is not None:
+        return Present(
+            name, file.path, file.origin, None, _size(file), refused=file.refused, ignored=file.ignored
         )
-    return sorted(present, key=lambda p: p.name)
+    try:
+        sha256, size = source_file_sha256(file.path, max_file_bytes)
+        version = source.version_of(file.path) if source.version_of else None
+    except OverBudgetError as error:
+        refused = error.cause
+    except OSError as error:
+        refused = LINK if error.errno == errno.ELOOP else f"cannot be read ({error.strerror or error})"
+    except Exception as error:  # a file that breaks the check stops only itself
+        refused = f"cannot be checked ({type(error).__name__}: {error})"
+    else:
+        return Present(name, file.path, file.origin, sha256, size, version)
+    return Present(name, file.path, file.origin, None, _size(file), refused=printable(refused))
+
+
+def _size(file: SourceFile) -> int | None:
+    try:
+        return file.path.lstat().st_size
+    except OSError:
+        return None
 
 
 def _read(
@@ -106,7 +140,8 @@ def _read(
             name = reads.named[sha].name
             outcomes[sha] = read.outcome
             read_by[name] = read.workers
-            said = f"quarantined: {read.outcome[0].reason}" if isinstance(read.outcome, list) else "read"
+            failed = isinstance(read.outcome, list)
+            said = f"quarantined: {printable(read.outcome[0].reason)}" if failed else "read"
             by = f" (by {', '.join(read.workers)})" if source.parallel else ""
             log(f"[{done}/{total}] {name}: {said}{by}")
     return outcomes, read_by
@@ -140,7 +175,17 @@ def _check(
     readings = {sha: (reads.named[sha].path, r) for sha, r in outcomes.items() if not isinstance(r, list)}
     if not readings:
         return
-    for sha, found in check(readings).items():
+    try:
+        found_by_content = check(readings)
+    except Exception:  # the check broke on some file: check them one by one, to find which
+        found_by_content = {}
+        for sha, reading in readings.items():
+            try:
+                found_by_content |= check({sha: reading})
+            except Exception as error:
+                cause = f"the per-file check cannot be run on it ({type(error).__name__}: {error})"
+                found_by_content[sha] = [Problem("check", f"{reads.named[sha].name}: {printable(cause)}")]
+    for sha, found in found_by_content.items():
         if found:
             outcomes[sha] = found
             log(f"{reads.named[sha].name}: quarantined: {found[0].reason}")

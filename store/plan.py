@@ -6,8 +6,9 @@ Two steps, each a function of values the loader (`store.loader`) gathers and the
   (`Present`), which stored rows can be trusted, what was wrong with the stored state, which file names
   each content's rows, and which contents must be read.
 - `plan_load`: from that and what reading gave (a reading or problems per content), every file's ledger
-  record and status (loaded, unchanged, quarantined, superseded, duplicate, removed), the quarantine, the
-  held-back rows, the stored rows to keep and the rows to write.
+  record and status (loaded, unchanged, quarantined, superseded, duplicate, removed, ignored), the
+  quarantine, the held-back rows, the stored rows to keep and the rows to write. A file refused unread (a
+  link, over the size budget) is quarantined with its reason; a hidden one is ignored, listed with why.
 
 The rules are the loader's (see `store.loader`); `tests/test_load_plan.py` shows each on plain values.
 """
@@ -21,8 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from store.contract import Problem, Reading, Source
+from store.errors import OverBudgetError
 from store.ledger import (
     DUPLICATE,
+    IGNORED,
     LOADED,
     QUARANTINED,
     REMOVED,
@@ -32,9 +35,10 @@ from store.ledger import (
     HeldBackRecord,
     QuarantineRecord,
 )
-from store.paths import REPO_ROOT
+from store.paths import REPO_ROOT, printable
 
 GONE = "the file is no longer there; its rows were removed"
+REFUSED = "refused"  # the check name of a file quarantined unread (store.folder_scan, the loader's hashing)
 # A file with more rows held back than this share is wrong as a whole (a unit, a shifted column): quarantined.
 MOST_HELD_BACK = 0.05
 
@@ -46,9 +50,15 @@ class Present:
     name: str
     path: Path  # where the loader reads it; the plan never opens it
     origin: str  # BUNDLED or LANDED
-    sha256: str
-    size: int
+    sha256: str | None  # None: never read (refused or ignored)
+    size: int | None
     version: tuple[str, str] | None = None  # (identity, version) from `Source.version_of`
+    refused: str | None = None  # why it is quarantined unread: a link, over the size budget, unreadable
+    ignored: str | None = None  # why it is listed unread, no problem: a hidden name
+
+    @property
+    def unread(self) -> bool:
+        return self.refused is not None or self.ignored is not None
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,7 @@ class LoadResult:
     removed_now: int = 0  # files gone since the last load
     table_rows: dict[str, int] = field(default_factory=dict)  # filled in once written
     read_by: dict[str, list[str]] = field(default_factory=dict)  # file read -> the workers that read it
+    hashed: dict[str, Path] = field(default_factory=dict)  # name -> path of each file whose bytes were hashed
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.records if r.status == status)
@@ -104,6 +115,10 @@ class LoadResult:
     def quarantine_lines(self) -> list[str]:
         """One line per quarantined file (its reason names it), as the refresh summary prints them."""
         return [str(r.reason) for r in self.records if r.status == QUARANTINED]
+
+    def ignored_lines(self) -> list[str]:
+        """One line per file present but not read on purpose (a hidden name), naming it and why."""
+        return [str(r.reason) for r in self.records if r.status == IGNORED]
 
     def held_back_lines(self) -> list[str]:
         """One line per held-back row, naming its file and row."""
@@ -119,6 +134,7 @@ class LoadResult:
             "rows": self.table_rows.get(self.primary_table, 0),
             "rows_rejected": self.count(QUARANTINED) + len(self.held_back),
             "held_back": len(self.held_back),
+            "ignored": self.count(IGNORED),
             "repaired": len(self.repaired),
         }
 
@@ -146,7 +162,9 @@ def plan_reads(
     trusted, repaired = _trusted_contents(source, stored, reader_version)
     judged: dict[str, list[QuarantineRecord]] = {}
     for record in stored.quarantine:
-        judged.setdefault(record.sha256, []).append(record)
+        # Over a budget is judged again every time: a budget raised in the settings lets the file through.
+        if record.sha256 is not None and record.check_name != OverBudgetError.kind:
+            judged.setdefault(record.sha256, []).append(record)
     if rebuild:
         repaired = [f"--rebuild: every {source.name} file is read again"]
         trusted = {}
@@ -155,7 +173,7 @@ def plan_reads(
     superseded_by = _superseded(present)
     by_content: dict[str, list[Present]] = {}
     for item in present:
-        if item.name not in superseded_by:
+        if item.name not in superseded_by and item.sha256 is not None and not item.unread:
             by_content.setdefault(item.sha256, []).append(item)
     row_names = stored.row_names if trusted else {}
     named = {sha: _named(items, stored.ledger, row_names.get(sha)) for sha, items in by_content.items()}
@@ -183,6 +201,7 @@ def plan_load(
     held_of = {sha: held for sha, held in held_of.items() if sha in reads.trusted} | held_now
     rows_of = dict(reads.trusted) | {sha: len(r.get(source.primary_table, [])) for sha, r in readings.items()}
     judge = _Judge(source.name, stored.ledger, reads, problems, rows_of, held_of, readings, now)
+    judge.refused_since = {(q.source_file, q.reason): q.quarantined_at for q in stored.quarantine}
     records = [judge.record(item, reader_version) for item in sorted(present, key=lambda p: p.name)]
     records += _removed(stored.ledger, judge.names, notes)
     live = {r.rows_sha256 for r in records if r.rows_sha256}
@@ -203,6 +222,7 @@ def plan_load(
         rows_read=sum(rows_of[sha] for sha in readings),
         repaired=reads.repaired,
         removed_now=sum(1 for name, r in stored.ledger.items() if r.is_present and name not in judge.names),
+        hashed={item.name: item.path for item in present if not item.unread},
     )
     incoming = {table: _incoming_rows(source, table, readings, names, now) for table in source.tables}
     keep = set(reads.trusted) & live
@@ -286,8 +306,8 @@ def _screened_outcomes(
     problems: dict[str, list[Problem]] = {}
     held_now: dict[str, list[tuple[int | None, str]]] = {}
     for sha, outcome in outcomes.items():
-        if isinstance(outcome, list):
-            problems[sha] = outcome
+        if isinstance(outcome, list):  # text from the file may be in it: printed on one line, inert
+            problems[sha] = [replace(p, reason=printable(p.reason)) for p in outcome]
             continue
         name = reads.named[sha].name
         screened, held = _screened(source, outcome)
@@ -350,6 +370,7 @@ class _Judge:
     now: datetime
     quarantine: list[QuarantineRecord] = field(default_factory=list)
     names: set[str] = field(default_factory=set)  # of the files judged
+    refused_since: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (file, reason) -> when
 
     def record(self, item: Present, reader_version: str) -> FileRecord:
         self.names.add(item.name)
@@ -371,6 +392,10 @@ class _Judge:
             duplicate_of=None,
             reader_version=reader_version,
         )
+        if item.ignored is not None:
+            return replace(record, status=IGNORED, reason=f"{item.name}: {item.ignored}", rows=0)
+        if item.refused is not None:
+            return self._refused(record, item, before)
         if item.name in self.reads.superseded_by:
             newer = self.reads.superseded_by[item.name]
             return replace(
@@ -407,6 +432,23 @@ class _Judge:
             record,
             status=QUARANTINED,
             reason=found[0].reason
+            + (f"; the rows of its previous content ({kept[:12]}) stay published" if kept else ""),
+            rows_sha256=kept,
+            rows=self.rows_of[kept] if kept else 0,
+        )
+
+    def _refused(self, record: FileRecord, item: Present, before: FileRecord | None) -> FileRecord:
+        """A file quarantined without being read: the rows of its last good content stay."""
+        reason = f"{item.name}: {item.refused}"
+        since = self.refused_since.get((item.name, reason), self.now)
+        self.quarantine.append(
+            QuarantineRecord(self.source, item.name, None, None, None, REFUSED, reason, since)
+        )
+        kept = before.rows_sha256 if before and before.rows_sha256 in self.rows_of else None
+        return replace(
+            record,
+            status=QUARANTINED,
+            reason=reason
             + (f"; the rows of its previous content ({kept[:12]}) stay published" if kept else ""),
             rows_sha256=kept,
             rows=self.rows_of[kept] if kept else 0,

@@ -81,10 +81,13 @@ def test_client_errors_are_not_retried(tmp_path: Path):
     assert len(script.requests) == 1
 
 
-def test_malformed_json_is_saved_then_refused_by_the_parser(tmp_path: Path):
-    with replay_server([("raw", '{"status": "OK", "datacontent": {"5316')]) as (base_url, _):
-        saved = _client(base_url, tmp_path).fetch(REQUEST)
-    assert saved.exists()
+def test_malformed_json_is_never_saved_and_refused_by_the_parser(tmp_path: Path):
+    cut = '{"status": "OK", "datacontent": {"5316'
+    with replay_server([("raw", cut)]) as (base_url, _), pytest.raises(WebApiError, match="not whole JSON"):
+        _client(base_url, tmp_path).fetch(REQUEST)  # an answer cut short never becomes the latest (issue 23)
+    assert list(tmp_path.iterdir()) == []
+    saved = tmp_path / "bps-webapi_d0000_v621_20260101T000000Z.json"
+    saved.write_text(cut)
     with pytest.raises(SourceFileError, match="malformed JSON"):
         parse_response(saved)
 

@@ -48,7 +48,9 @@ HOSTILE = Source(
 )
 BOMB = "RAT_raksasa_2024.pdf"
 PLANS = {"RAT_Sumba_Timur_2024.pdf": "KABUPATEN SUMBA TIMUR", "RAT_Kota_Kupang_2024.pdf": "KOTA KUPANG"}
-READ_SETTINGS = {"read_chunk_pages": 3, "read_memory_mb": 1024}  # 9-page plans: three ranges each
+# 9-page plans: three ranges each. The OCR pixel budget (issue 23) would refuse the memory bomb before any
+# worker renders it: raised here, so what is shown is a worker that runs out of memory.
+READ_SETTINGS = {"read_chunk_pages": 3, "read_memory_mb": 1024, "max_ocr_megapixels": 1_000_000}
 LAST_READ_BY = (
     "select read_by from provenance.load_log where asset = 'raw/rat_matrix_rows'"
     " order by logged_at desc limit 1"

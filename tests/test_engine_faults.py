@@ -1,6 +1,7 @@
 """The engine where the file system works against it (issue 23, item 7): symbolic links planted where it
 writes, a disk that fills during a load, a folder named with a quote, a warehouse folder it cannot write."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -48,7 +49,7 @@ def test_links_planted_at_a_quarantine_copy_and_its_note_are_replaced_not_follow
     landed = tmp_path / "landing" / "broken.csv"
     landed.parent.mkdir()
     landed.write_text("name,value\nx,oops\n")
-    sha = "a" * 64
+    sha = hashlib.sha256(landed.read_bytes()).hexdigest()
     folder = tmp_path / "warehouse" / "quarantine"
     copy = folder / f"{sha[:12]}-broken.csv"
     victims = [
@@ -59,7 +60,7 @@ def test_links_planted_at_a_quarantine_copy_and_its_note_are_replaced_not_follow
         "figures", str(landed), sha, 2, None, "parse", "broken.csv, row 2: not a number", NOW
     )
 
-    assert copy_to_quarantine_folder([record], folder) == [copy]
+    assert copy_to_quarantine_folder([record], folder, {str(landed): landed}) == [copy]
     assert [v.read_text() for v in victims] == ["not the warehouse's\n"] * 2
     assert not copy.is_symlink() and copy.read_text() == landed.read_text()
     note = copy.with_name(copy.name + ".reason.txt")

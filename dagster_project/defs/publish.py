@@ -48,7 +48,9 @@ def published_warehouse(
     settings = warehouse.settings
     write_data_docs(settings.docs_dir, context.run_id)  # every validation of this run, in one rendering
     # Before publishing: what this build was made from (equal digests build equal warehouses).
-    inputs, files = fingerprint(refresh_inputs(settings.data_dir, settings.landing_dir))
+    inputs, files = fingerprint(
+        refresh_inputs(settings.data_dir, settings.landing_dir), settings.budgets.file_bytes
+    )
     with duckdb.get_connection() as connection:
         log = load_log_rows(outcome, duckdb_warehouse.relation_row_counts(connection, BUILD_SCHEMAS))
         duckdb_warehouse.append_rows(connection, LOAD_LOG_TABLE, log)

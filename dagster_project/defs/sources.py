@@ -25,12 +25,13 @@ from ingest.sources import (
     WEBAPI_FOLDER,
     discover,
     reader_version,
+    with_budgets,
 )
 from store.contract import FileCheck, Source
-from store.ledger import LEDGER_TABLE
+from store.ledger import LEDGER_TABLE, QUARANTINE_TABLE
 from store.loader import LoadResult, load_source
 from store.paths import display_path
-from store.quarantine_folder import copy_to_quarantine_folder
+from store.quarantine_folder import copy_name, copy_to_quarantine_folder, prune_quarantine_folder
 from store.read_engines import ReadEngine
 
 
@@ -43,9 +44,13 @@ def load(
     engine: ReadEngine | None = None,
 ) -> LoadResult:
     """Load every file of `source` present now; log what happened to each file a person must know about.
-    A parallel source's files are read on `engine` (a Dask cluster) when given, else on a local pool."""
+
+    A parallel source's files are read on `engine` (a Dask cluster) when given, else on a local pool. The
+    reader gets the per-file budgets as an argument (ingest.sources.with_budgets); a file over the size
+    budget is quarantined unread, and its quarantine copy is never made."""
     settings = warehouse.settings
     files = discover(settings.data_dir, settings.landing_dir)[source.name]
+    source = with_budgets(source, settings.budgets)
     with duckdb.get_connection() as connection:
         result = load_source(
             connection,
@@ -58,12 +63,21 @@ def load(
             log=context.log.info,
             engine=engine,
             budget=settings.read_budget(),
+            max_file_bytes=settings.budgets.file_bytes,
         )
-    copy_to_quarantine_folder(result.quarantine, settings.quarantine_dir)
+    copy_to_quarantine_folder(
+        result.quarantine,
+        settings.quarantine_dir,
+        result.hashed,
+        max_bytes=settings.budgets.file_bytes,
+        log=context.log.warning,
+    )
     for line in result.repaired:
         context.log.warning(f"{source.name}: {line}")
     for line in result.quarantine_lines():
         context.log.warning(f"quarantined {line}")
+    for line in result.ignored_lines():
+        context.log.info(f"ignored {line}")
     for line in result.held_back_lines():
         context.log.warning(f"held back {line}")
     return result
@@ -75,6 +89,7 @@ def load_metadata(result: LoadResult) -> dict[str, object]:
     return {
         **result.summary(),
         "quarantined_files": dg.MetadataValue.json(result.quarantine_lines()),
+        "ignored_files": dg.MetadataValue.json(result.ignored_lines()),
         "held_back_rows": dg.MetadataValue.json(result.held_back_lines()),
         "repaired": dg.MetadataValue.json(result.repaired),
         "source_hashes": dg.MetadataValue.json(sorted({r.sha256 for r in present if r.rows_sha256})),
@@ -216,6 +231,15 @@ def source_ledger(
         counts = connection.execute(
             f"select source, status, count(*) from {LEDGER_TABLE} group by all order by all"
         ).fetchall()
+        quarantined = connection.execute(
+            f"select distinct sha256, source_file from {QUARANTINE_TABLE} where sha256 is not null"
+        ).fetchall()
+    # The quarantine folder keeps the copies of what is quarantined now, nothing older.
+    pruned = prune_quarantine_folder(
+        warehouse.settings.quarantine_dir, {copy_name(sha, name) for sha, name in quarantined}
+    )
+    if pruned:
+        context.log.info(f"quarantine folder: {len(pruned)} copies of earlier or fixed files removed")
     by_status: dict[str, dict[str, int]] = {}
     for source, status, count in counts:
         by_status.setdefault(source, {})[status] = count
@@ -224,6 +248,7 @@ def source_ledger(
         metadata={
             "files_by_source_and_status": dg.MetadataValue.json(by_status),
             "quarantined_files": dg.MetadataValue.json(result.quarantine_lines()),
+            "ignored_files": dg.MetadataValue.json(result.ignored_lines()),
             "rows_rejected": result.count("quarantined"),
         },
     )

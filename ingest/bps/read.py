@@ -14,6 +14,7 @@ from ingest.bps.grid import table_from_grid
 from ingest.bps.long_export import is_long_export, table_from_long_export
 from ingest.bps.reading import HTML_SUFFIXES, XLSX_SUFFIXES, head_bytes, is_html, read_grid
 from ingest.bps.table import BpsTable, observations
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 from store.errors import SourceFileError
 
 TABLE_SUFFIXES = {".csv", ".txt", *XLSX_SUFFIXES, *HTML_SUFFIXES}
@@ -55,12 +56,12 @@ def looks_like_bps_table(path: Path) -> bool:
     return not looks_like_poverty_release_table(path)
 
 
-def bps_table(path: Path) -> BpsTable:
-    """The table model of a BPS download, whatever its export."""
+def bps_table(path: Path, budgets: FileBudgets = DEFAULT_BUDGETS) -> BpsTable:
+    """The table model of a BPS download, whatever its export (read within `budgets`)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         raise SourceFileError(path, "a JSON file: WebAPI responses are read by ingest.bps.webapi")
-    grid = read_grid(path)
+    grid = read_grid(path, budgets)
     if is_long_export(grid):
         return table_from_long_export(grid, path)
     table = table_from_grid(grid, path)
@@ -69,10 +70,10 @@ def bps_table(path: Path) -> BpsTable:
     return table
 
 
-def read_bps_table(path: Path) -> pd.DataFrame:
+def read_bps_table(path: Path, budgets: FileBudgets = DEFAULT_BUDGETS) -> pd.DataFrame:
     """The observations of a BPS table download (OBSERVATION_COLUMNS), whatever its export.
 
     Raises SourceFileError naming the file, the row and the cause when the file is not a BPS table, its
-    header contradicts itself, or a row is broken.
+    header contradicts itself, or a row is broken; OverBudgetError when it would cost more than `budgets`.
     """
-    return observations(bps_table(path))
+    return observations(bps_table(path, budgets))

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ingest.bps.cells import Grid, read_text
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 from store.errors import SourceFileError
 
 __all__ = ["Grid", "read_grid", "read_rows", "read_text"]
@@ -99,14 +100,20 @@ def is_html(head: bytes) -> bool:
     return text.startswith(("<html", "<!doctype html", "<table", "<?xml")) or "<html" in text[:2000]
 
 
-def read_grid(path: Path) -> Grid:
-    """The file's cells as text with their line numbers: CSV, the first sheet of an XLSX workbook, or the
-    table of an HTML export (the old "tabel dinamis" .xls is HTML)."""
+def read_grid(path: Path, budgets: FileBudgets = DEFAULT_BUDGETS) -> Grid:
+    """The file's cells as text with their line numbers: CSV, the first sheet of an XLSX workbook (within
+    `budgets`), or the table of an HTML export (the old "tabel dinamis" .xls is HTML)."""
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         from ingest.bps.xlsx import read_xlsx_grid  # only XLSX needs openpyxl
 
-        return without_empty_leading_columns(read_xlsx_grid(path))
+        grid = read_xlsx_grid(
+            path,
+            max_cells=budgets.xlsx_cells,
+            max_unpacked_bytes=budgets.xlsx_unpacked_bytes,
+            max_ratio=budgets.xlsx_packing_ratio,
+        )
+        return without_empty_leading_columns(grid)
     head = head_bytes(path)
     if head[:8] == _OLE2:
         raise SourceFileError(path, "a binary Excel 97-2003 workbook: save it as XLSX or CSV, then drop it")

@@ -13,6 +13,7 @@ its `vervar` code checked against the BPS area reference, label included.
 from __future__ import annotations
 
 import html
+import http.client
 import json
 import re
 import time
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import product
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -97,34 +99,71 @@ class BpsWebApiClient:
             delay = max(delay, min(float(retry_after), 300.0))
         self._sleep(delay)
 
+    def _hidden(self, text: object) -> str:
+        """`text` with the key (as given and as sent) replaced by ***: a message never carries it."""
+        shown = str(text)
+        for spelling in {self._key, quote(self._key, safe="")} - {""}:
+            shown = shown.replace(spelling, "***")
+        return shown
+
     def fetch(self, request: WebApiRequest) -> Path:
-        """Download one response and save its bytes as received; returns the saved file."""
-        url = self.base_url + request.path(self._key)
+        """Download one response and save its bytes as received; returns the saved file.
+
+        Every transport error (HTTP errors, a refused or reset connection, a timeout, an answer cut short,
+        a URL the key makes invalid) is retried or raised as WebApiError, whose message never holds the key.
+        Only a whole JSON answer is saved, under a temporary name renamed into place: an answer cut short
+        never becomes the latest saved response, so the last good one is used instead."""
+        url = self.base_url + request.path(quote(self._key, safe=""))
         last_problem = "no attempt made"
         for attempt in range(self.retries + 1):
             retry_after = None
             try:
                 with urllib.request.urlopen(url, timeout=self.timeout) as response:
                     body = response.read()
-                self.save_dir.mkdir(parents=True, exist_ok=True)
-                saved = self.save_dir / saved_response_name(request, datetime.now(UTC))
-                saved.write_bytes(body)
-                return saved
+                _check_whole_json(body)
+                return self._save(request, body)
             except urllib.error.HTTPError as error:
-                last_problem = f"HTTP {error.code} {error.reason}"
+                last_problem = f"HTTP {error.code} {self._hidden(error.reason)}"
                 if error.code not in RETRY_STATUSES:
                     break
                 retry_after = error.headers.get("Retry-After") if error.headers else None
             except TimeoutError:
                 last_problem = f"no answer within {self.timeout:g} s"
             except urllib.error.URLError as error:
-                last_problem = f"cannot connect ({error.reason})"
+                last_problem = f"cannot connect ({self._hidden(error.reason)})"
+            except http.client.IncompleteRead as error:
+                got = len(error.partial)
+                last_problem = f"the answer was cut short ({got:,} of {got + (error.expected or 0):,} bytes)"
+            except http.client.InvalidURL:
+                last_problem = "the key or address makes no valid URL (a space in BPS_API_KEY?)"
+                break
+            except (http.client.HTTPException, OSError, ValueError) as error:
+                last_problem = f"{type(error).__name__}: {self._hidden(error)}"
             if attempt < self.retries:
                 self._log(
                     f"{self._redacted(request)}: {last_problem}; retrying ({attempt + 1}/{self.retries})"
                 )
                 self._wait(attempt, retry_after)
-        raise WebApiError(f"{self._redacted(request)}: {last_problem} after {self.retries + 1} attempts")
+        tries = f"{attempt + 1} attempts" if attempt else "1 attempt"
+        raise WebApiError(f"{self._redacted(request)}: {last_problem} after {tries}")
+
+    def _save(self, request: WebApiRequest, body: bytes) -> Path:
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        saved = self.save_dir / saved_response_name(request, datetime.now(UTC))
+        partial = saved.with_name(f".{saved.name}.partial")  # a hidden name: never read if left behind
+        partial.write_bytes(body)
+        partial.replace(saved)
+        return saved
+
+
+def _check_whole_json(body: bytes) -> None:
+    """ValueError unless `body` is one whole JSON object (an answer cut short without a length is not)."""
+    try:
+        payload = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(f"the answer is not whole JSON, cut short? ({type(error).__name__})") from None
+    if not isinstance(payload, dict):
+        raise ValueError(f"the answer is JSON but no object ({type(payload).__name__})")
 
 
 def parse_variable_spec(spec: str) -> WebApiRequest:

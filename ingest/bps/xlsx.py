@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ingest.bps.budgets import XLSX_MAX_CELLS, XLSX_MAX_PACKING_RATIO, XLSX_MAX_UNPACKED_BYTES
 from ingest.bps.cells import Grid
-from store.errors import SourceFileError
+from store.errors import OverBudgetError, SourceFileError
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL, _ROW, _MERGE = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}mergeCell"
@@ -70,13 +70,13 @@ def check_zip_budget(
     unpacked = sum(member.file_size for member in members)
     packed = sum(member.compress_size for member in members)
     if unpacked > max_unpacked_bytes:
-        raise SourceFileError(
+        raise OverBudgetError(
             path,
             f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, over the "
             f"{max_unpacked_bytes / 2**20:,.0f} MB budget for one download (a zip bomb, or no BPS export?)",
         )
     if packed and unpacked / packed > max_ratio:
-        raise SourceFileError(
+        raise OverBudgetError(
             path,
             f"the workbook is packed {unpacked / packed:,.0f} times, over the {max_ratio:g}x budget "
             "(a zip bomb?)",
@@ -121,7 +121,7 @@ def read_xlsx_grid(
                 if tag == _CELL:
                     counted += 1
                     if counted > max_cells:
-                        raise SourceFileError(
+                        raise OverBudgetError(
                             path, f"the sheet holds over {max_cells:,} cells, the budget for one download"
                         )
                     cell = parser.parse_cell(element)
@@ -132,7 +132,7 @@ def read_xlsx_grid(
                 elif tag in (_ROW, _MERGE):
                     counted += 1  # rows and merged ranges cost memory too, even empty ones
                     if counted > max_cells:
-                        raise SourceFileError(
+                        raise OverBudgetError(
                             path, f"the sheet holds over {max_cells:,} cells, the budget for one download"
                         )
                     if tag == _ROW:
@@ -160,7 +160,7 @@ def _grid(
     first_row, last_row = min(cells), max(cells)
     width = max(max(columns) for columns in cells.values())
     if (last_row - first_row + 1) * width > max_cells:
-        raise SourceFileError(
+        raise OverBudgetError(
             path,
             f"the sheet's cells span {last_row - first_row + 1:,} rows by {width:,} columns, over the "
             f"{max_cells:,}-cell budget for one download",

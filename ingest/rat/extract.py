@@ -34,10 +34,12 @@ from ingest.rat.matrix import Matrix, assemble, header_diagnosis
 from ingest.rat.metadata import document_metadata
 from ingest.rat.numbers import parse_rupiah, parse_target
 from ingest.rat.page_text import PageText, page_text
+from ingest.rat.pdf_budget import check_pdf_budget
 from ingest.rat.report import ParsingReport
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.rat.text_repair import CellReading, cell_reading
 from ingest.spreadsheet_safe import spreadsheet_safe
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 from store.fingerprint import file_sha256
 from store.paths import display_path
 
@@ -146,6 +148,15 @@ def open_pdf(path: Path) -> pdfplumber.PDF:
         raise NotAPdfError(path, f"cannot be read ({exc.strerror})") from exc
     except PdfminerException as exc:
         raise _classified(path, exc) from exc
+
+
+def starts_like_a_pdf(path: Path) -> bool:
+    """Whether the file begins as a PDF does (the budget check applies to PDFs; open_pdf says why not)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(1024).lstrip().startswith(b"%PDF")
+    except OSError:
+        return False  # open_pdf says why
 
 
 def _classified(path: Path, exc: Exception) -> RatDocumentError:
@@ -302,14 +313,22 @@ class Extraction:
 
 
 def read_rat(
-    path: Path, progress: ProgressCallback | None = None, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+    path: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    budgets: FileBudgets = DEFAULT_BUDGETS,
 ) -> Extraction:
     """Everything the extractor saw in `path` and made of it.
 
-    Raises a RatDocumentError when the file cannot be read as a PDF (or a scan cannot be read at all);
-    a PDF whose matrix is not found or not certain comes back with its `error` set.
+    Raises a RatDocumentError when the file cannot be read as a PDF (or a scan cannot be read at all),
+    OverBudgetError when it would cost more than `budgets` allow (checked before pdfminer or pdfium opens
+    it: ingest.rat.pdf_budget); a PDF whose matrix is not found or not certain comes back with its `error`
+    set.
     """
     path = Path(path)
+    if starts_like_a_pdf(path):
+        check_pdf_budget(path, budgets)
     with open_pdf(path) as pdf:
         page_count = len(pdf.pages)
         grids, texts, has_text = document_grids(pdf, path, progress, settings)
@@ -318,7 +337,7 @@ def read_rat(
             refuse_without_images(pdf, path)
             from ingest.rat.ocr.document import read_scan  # only scans load the OCR code
 
-            scan = read_scan(pdf, path, progress, settings=settings)
+            scan = read_scan(pdf, path, progress, settings=settings, max_page_pixels=budgets.ocr_page_pixels)
             grids = scan.grids
             texts = scan.page_texts()
     return extraction_of(path, page_count, grids, texts, scan, settings)
@@ -384,10 +403,15 @@ def extraction_of(
 
 
 def extract_rat(
-    path: Path, progress: ProgressCallback | None = None, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+    path: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    budgets: FileBudgets = DEFAULT_BUDGETS,
 ) -> RatDocument:
-    """Every logical row of the RAT matrix in `path`; raises a RatDocumentError saying why not."""
-    extraction = read_rat(path, progress, settings=settings)
+    """Every logical row of the RAT matrix in `path`; raises a RatDocumentError (or OverBudgetError) saying
+    why not."""
+    extraction = read_rat(path, progress, settings=settings, budgets=budgets)
     if extraction.error is not None:
         raise extraction.error
     assert extraction.document is not None

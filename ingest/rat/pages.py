@@ -28,11 +28,14 @@ from ingest.rat.extract import (
     open_pdf,
     page_errors,
     refuse_without_images,
+    starts_like_a_pdf,
 )
 from ingest.rat.layout import Grid
 from ingest.rat.page_text import PageText
+from ingest.rat.pdf_budget import check_pdf_budget
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.rat.tables import rat_plan_tables
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 from store.contract import PagePlan, Reading
 
 TEXT, SCAN = "text", "scan"
@@ -50,10 +53,20 @@ class TextPages:
 
 
 def plan_reading(
-    path: Path, chunk_pages: int, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+    path: Path,
+    chunk_pages: int,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    budgets: FileBudgets = DEFAULT_BUDGETS,
 ) -> Reading | PagePlan:
-    """The plan's tables when it has at most `chunk_pages` pages, else how to read it in ranges."""
+    """The plan's tables when it has at most `chunk_pages` pages, else how to read it in ranges.
+
+    A PDF over the `budgets` (pages, inflated streams, image pixels) is refused here, before pdfminer or
+    pdfium open it (OverBudgetError); a scan's pages are checked against the OCR pixel budget as they are
+    read."""
     path = Path(path)
+    if starts_like_a_pdf(path):
+        check_pdf_budget(path, budgets)
     with open_pdf(path) as pdf:
         plan = PagePlan(len(pdf.pages), TEXT if _has_text(pdf, path) else SCAN)
         if plan.kind == SCAN:
@@ -61,17 +74,23 @@ def plan_reading(
             plan = PagePlan(plan.pages, SCAN, max(1, chunk_pages // OCR_PAGE_WEIGHT))
         if plan.pages > (plan.range_pages or chunk_pages):
             return plan
-        part = _read_range(pdf, path, plan, range(1, plan.pages + 1), settings)
+        part = _read_range(pdf, path, plan, range(1, plan.pages + 1), settings, budgets)
         return _joined(pdf, path, plan, [part], settings)
 
 
 def read_page_range(
-    path: Path, plan: PagePlan, first: int, last: int, *, settings: RatSettings = DEFAULT_RAT_SETTINGS
+    path: Path,
+    plan: PagePlan,
+    first: int,
+    last: int,
+    *,
+    settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    budgets: FileBudgets = DEFAULT_BUDGETS,
 ) -> TextPages | list:
     """Pages `first`..`last` (1-based) of the plan: TextPages, or a scan's OcrPages."""
     path = Path(path)
     with open_pdf(path) as pdf:
-        return _read_range(pdf, path, plan, range(first, last + 1), settings)
+        return _read_range(pdf, path, plan, range(first, last + 1), settings, budgets)
 
 
 def joined_reading(
@@ -95,14 +114,21 @@ def _has_text(pdf: pdfplumber.PDF, path: Path) -> bool:
 
 
 def _read_range(
-    pdf: pdfplumber.PDF, path: Path, plan: PagePlan, numbers: range, settings: RatSettings
+    pdf: pdfplumber.PDF,
+    path: Path,
+    plan: PagePlan,
+    numbers: range,
+    settings: RatSettings,
+    budgets: FileBudgets,
 ) -> TextPages | list:
     if plan.kind == TEXT:
         grids, texts, _ = document_grids(pdf, path, None, settings, numbers)
         return TextPages(grids, texts)
     from ingest.rat.ocr.document import read_scan_pages  # only scans load the OCR code
 
-    return read_scan_pages(pdf, path, numbers, workers=1, settings=settings)
+    return read_scan_pages(
+        pdf, path, numbers, workers=1, settings=settings, max_page_pixels=budgets.ocr_page_pixels
+    )
 
 
 def _joined(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ingest.rat.extract import RatDocument, RatRow, extract_rat
 from ingest.rat.report import ParsingReport
+from store.budgets import DEFAULT_BUDGETS, FileBudgets
 
 DOCUMENTS_TABLE = "rat_documents"
 ROWS_TABLE = "rat_matrix_rows"
@@ -115,9 +116,10 @@ def rat_plan_tables(document: RatDocument) -> dict[str, pd.DataFrame]:
     }
 
 
-def read_rat_plan(path: Path) -> dict[str, pd.DataFrame]:
-    """The raw tables of one RAT PDF; raises RatDocumentError (a SourceFileError) when it cannot be read."""
-    return rat_plan_tables(extract_rat(path))
+def read_rat_plan(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> dict[str, pd.DataFrame]:
+    """The raw tables of one RAT PDF; raises RatDocumentError (a SourceFileError) when it cannot be read,
+    OverBudgetError when it would cost more than `budgets` allow."""
+    return rat_plan_tables(extract_rat(path, budgets=budgets))
 
 
 def empty_rat_tables() -> dict[str, pd.DataFrame]:

@@ -19,6 +19,7 @@ from ingest.rat.ocr.page import OcrPage, read_page
 from ingest.rat.ocr.raster import scan_resolution
 from ingest.rat.page_text import PageText, page_text_from_words
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+from store.errors import OverBudgetError
 
 
 @dataclass
@@ -107,6 +108,19 @@ def _refuse_if_unreadable(reading: ScanReading, path: Path, settings: RatSetting
     )
 
 
+def _check_page_pixels(
+    path: Path, numbers: range, pages: list, resolutions: list[float], max_pixels: int
+) -> None:
+    for number, page, dpi in zip(numbers, pages, resolutions, strict=True):
+        width, height = float(page.width) * dpi / 72.0, float(page.height) * dpi / 72.0
+        if width * height > max_pixels:
+            raise OverBudgetError(
+                path,
+                f"page {number} would render for OCR at {width:,.0f} x {height:,.0f} pixels ({dpi:.0f} dpi), "
+                f"over the {max_pixels:,}-pixel budget: not rendered",
+            )
+
+
 def _workers(requested: int | None, pages: int) -> int:
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(requested or available, pages))
@@ -119,10 +133,14 @@ def read_scan(
     workers: int | None = None,
     *,
     settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    max_page_pixels: int | None = None,
 ) -> ScanReading:
-    """OCR every page of an image-only PDF into table grids; refuses a scan too poor to read."""
+    """OCR every page of an image-only PDF into table grids; refuses a scan too poor to read, and one with
+    a page that would render to more than `max_page_pixels` (OverBudgetError, before any is rendered)."""
     numbers = range(1, len(pdf.pages) + 1)
-    read = read_scan_pages(pdf, path, numbers, progress, workers, settings=settings)
+    read = read_scan_pages(
+        pdf, path, numbers, progress, workers, settings=settings, max_page_pixels=max_page_pixels
+    )
     return scan_reading(pdf, path, read, settings=settings)
 
 
@@ -134,12 +152,16 @@ def read_scan_pages(
     workers: int | None = None,
     *,
     settings: RatSettings = DEFAULT_RAT_SETTINGS,
+    max_page_pixels: int | None = None,
 ) -> list[OcrPage]:
     """What OCR reads on the pages `numbers` (1-based), each page on its own: the words and rules found,
-    before the pages of the document are lined up with each other (`scan_reading`)."""
+    before the pages of the document are lined up with each other (`scan_reading`); refuses a page that
+    would render to more than `max_page_pixels` (OverBudgetError, before any is rendered)."""
     pages = [pdf.pages[number - 1] for number in numbers]
     # parses each page, so before the threads
     resolutions = [scan_resolution(page, settings=settings) for page in pages]
+    if max_page_pixels is not None:
+        _check_page_pixels(path, numbers, pages, resolutions, max_page_pixels)
     lock = threading.Lock()
     document = pypdfium2.PdfDocument(path)
     try:
