@@ -3,7 +3,8 @@
 Rows in (values parsed this run), rows out (rows in the table after the run), rows rejected (files
 quarantined, and rows a failed check named), duration, status, the files' contents, the checks with
 their Great Expectations summary, and which worker read each file read this run (`read_by`, JSON: file ->
-the Dask worker addresses or host/pid of the processes that read it).
+the Dask worker addresses or host/pid of the processes that read it) and what the reader made of each
+(`parsing_reports`, JSON: file -> its parsing report line; RAT plans).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _COLUMNS = [
     "checks_failed",
     "check_summary",
     "read_by",
+    "parsing_reports",
     "logged_at",
 ]
 
@@ -65,6 +67,9 @@ def load_log_rows(outcome: RunOutcome, row_counts: dict[str, int]) -> pd.DataFra
             "checks_failed": len(failed),
             "check_summary": "\n".join(c.text()[:2000] for c in failed) or None,
             "read_by": json.dumps(metadata["read_by"]) if metadata.get("read_by") else None,
+            "parsing_reports": json.dumps(metadata["parsing_reports"])
+            if metadata.get("parsing_reports")
+            else None,
             "logged_at": now,
         }
 
@@ -80,5 +85,11 @@ def load_log_rows(outcome: RunOutcome, row_counts: dict[str, int]) -> pd.DataFra
     ]
     frame = pd.DataFrame.from_records(rows, columns=_COLUMNS)
     return frame.astype(
-        {"rows_in": "Int64", "rows_out": "Int64", "rows_rejected": "Int64", "read_by": "string"}
+        {
+            "rows_in": "Int64",
+            "rows_out": "Int64",
+            "rows_rejected": "Int64",
+            "read_by": "string",
+            "parsing_reports": "string",
+        }
     )

@@ -21,7 +21,13 @@ from ingest.bps import empty_observations, looks_like_bps_table, read_bps_table
 from ingest.bps.plausibility import implausible_value_reasons
 from ingest.bps.webapi import parse_response
 from ingest.rat.pages import joined_reading, plan_reading, read_page_range
-from ingest.rat.tables import DOCUMENTS_TABLE, ROWS_TABLE, empty_rat_tables, read_rat_plan
+from ingest.rat.tables import (
+    DOCUMENTS_TABLE,
+    ROWS_TABLE,
+    empty_rat_tables,
+    parsing_report_of,
+    read_rat_plan,
+)
 from ingest.releases.extreme_poverty import (
     RELEASE_COLUMNS,
     RELEASE_DTYPES,
@@ -100,6 +106,7 @@ RAT_PLANS = Source(
     keys={DOCUMENTS_TABLE: (), ROWS_TABLE: ("row",)},
     parallel=True,
     pages=PagedReader(plan_reading, read_page_range, joined_reading),
+    report_of=parsing_report_of,
 )
 POVERTY_RELEASES = Source(
     name="poverty_releases",

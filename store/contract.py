@@ -75,7 +75,9 @@ class Source:
     whose files supersede each other. `screen`, given the primary table's rows of one file, returns per row
     why it cannot be published (null: it can); those rows are held back and the rest of the file loads.
     `parallel` sources are read in worker processes (the local pool or a Dask cluster), the others in the
-    refresh's own; `pages` reads a long file of a parallel source in page ranges.
+    refresh's own; `pages` reads a long file of a parallel source in page ranges. `report_of` gives, from
+    one file's reading, the line that says what its reader made of it (a RAT plan's parsing report), which
+    the load log keeps per file read.
     """
 
     name: str
@@ -88,6 +90,7 @@ class Source:
     screen: Callable[[pd.DataFrame], pd.Series] | None = None
     parallel: bool = False
     pages: PagedReader | None = None
+    report_of: Callable[[Reading], str | None] | None = None
 
     @property
     def primary_table(self) -> str | None:

@@ -78,12 +78,27 @@ def load_source(
         _check(check, reads, outcomes, log)
     plan = plan_load(source, stored, present, reads, outcomes, reader_version, now)
     plan.result.read_by = read_by
+    plan.result.reports = reports_of(source, reads, outcomes)
     for line in plan.notes:
         log(line)
     live = {r.rows_sha256 for r in plan.result.records if r.rows_sha256}
     log(f"{source.name}: writing raw tables ({len(plan.result.files_read)} file(s) read, {len(live)} live)")
     plan.result.table_rows = write_load(connection, source, plan, stored, now)
     return plan.result
+
+
+def reports_of(
+    source: Source, reads: ReadPlan, outcomes: dict[str, Reading | list[Problem]]
+) -> dict[str, str]:
+    """File read -> what its reader made of it, for a source that reports (Source.report_of)."""
+    if source.report_of is None:
+        return {}
+    reports = {
+        reads.named[sha].name: source.report_of(outcome)
+        for sha, outcome in outcomes.items()
+        if not isinstance(outcome, list)
+    }
+    return {name: line for name, line in sorted(reports.items()) if line}
 
 
 def present_files(

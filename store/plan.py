@@ -104,6 +104,7 @@ class LoadResult:
     removed_now: int = 0  # files gone since the last load
     table_rows: dict[str, int] = field(default_factory=dict)  # filled in once written
     read_by: dict[str, list[str]] = field(default_factory=dict)  # file read -> the workers that read it
+    reports: dict[str, str] = field(default_factory=dict)  # file read -> its report (Source.report_of)
     hashed: dict[str, Path] = field(default_factory=dict)  # name -> path of each file whose bytes were hashed
 
     def count(self, status: str) -> int:

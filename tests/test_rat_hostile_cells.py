@@ -11,6 +11,7 @@ The refresh also keeps each plan's parsing report (raw.rat_documents, dim_docume
 """
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,9 @@ BUILD = {
         select _source_file, cells_read, cells_from_merges, cells_uncertain, rows_joined_across_pages,
             wrap_repairs, ocr, parsing_report
         from raw.rat_documents""",
+    "load_log_reports": """
+        select parsing_reports from provenance.load_log where asset = 'raw/rat_matrix_rows'
+        order by logged_at desc limit 1""",
 }
 
 
@@ -186,3 +190,7 @@ def test_each_plan_keeps_its_parsing_report(story: Story):
     published = {Path(file).name: report for _, file, report in story.night.rows["documents"]}
     assert published[RAT_2023_PDF.name] == bundled[6]
     assert f"    {bundled[6]}" in story.status
+    # The load log keeps the report of each plan read this run (the bundled one was read on an earlier night).
+    [(logged,)] = story.night.rows["load_log_reports"]
+    logged = {Path(file).name: line for file, line in json.loads(logged).items()}
+    assert logged[WORDS] == reports[WORDS][6] and RAT_2023_PDF.name not in logged

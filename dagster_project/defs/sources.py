@@ -94,6 +94,7 @@ def load_metadata(result: LoadResult) -> dict[str, object]:
         "repaired": dg.MetadataValue.json(result.repaired),
         "source_hashes": dg.MetadataValue.json(sorted({r.sha256 for r in present if r.rows_sha256})),
         "read_by": dg.MetadataValue.json(result.read_by),
+        "parsing_reports": dg.MetadataValue.json(result.reports),
     }
 
 

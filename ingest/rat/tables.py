@@ -122,6 +122,14 @@ def read_rat_plan(path: Path, *, budgets: FileBudgets = DEFAULT_BUDGETS) -> dict
     return rat_plan_tables(extract_rat(path, budgets=budgets))
 
 
+def parsing_report_of(reading: dict[str, pd.DataFrame]) -> str | None:
+    """The parsing report line of one plan's reading (its raw.rat_documents row), for the load log."""
+    documents = reading.get(DOCUMENTS_TABLE)
+    if documents is None or documents.empty or pd.isna(documents["parsing_report"].iloc[0]):
+        return None
+    return str(documents["parsing_report"].iloc[0])
+
+
 def empty_rat_tables() -> dict[str, pd.DataFrame]:
     rows = _typed([], ROW_DTYPES)
     return {DOCUMENTS_TABLE: _typed([], DOCUMENT_DTYPES), ROWS_TABLE: rows.assign(_source_row=rows["row"])}
