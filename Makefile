@@ -30,8 +30,11 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 # OCR readings) then run once, not once per worker. One worker more than cores: with one file per worker,
 # the long story files no longer decide the end alone (on 2 cores, warm caches: 435.6 s with 2 workers,
 # 393.3 s with 3, both about 88% of the CPU busy).
+# Files go out slowest first, by the last run's seconds (tests/file_order.py; xdist would otherwise sort them
+# by their number of tests, which starts the long stories late).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
-PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile -rA --durations=15 --junitxml=test-output/junit.xml
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -rA --durations=15 \
+  --junitxml=test-output/junit.xml
 test: $(STAMP) test-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -30,6 +30,9 @@ from store.fingerprint import fingerprint
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.dask_processes import LocalCluster, local_cluster
 
+# The slowest test files first, by the last run's seconds (tests/file_order.py).
+pytest_plugins = ["tests.file_order"]
+
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
 POVERTY_LINE_2024_FILE = Path("bps/bps-kabkota-garis-kemiskinan-ferliyanaronnan/raw_bps_csv") / (

@@ -21,14 +21,16 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from PIL import Image
 
 from ingest.rat.errors import OcrUncertainError, RatDocumentError
-from ingest.rat.extract import RatDocument, extract_rat
+from ingest.rat.extract import Extraction, RatDocument, extract_rat, read_rat
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from store.fingerprint import fingerprint
 from store.paths import REPO_ROOT
@@ -39,6 +41,7 @@ CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "rat-scans"
 MATRIX_PAGES = range(13, 22)  # 1-based, inclusive range of the report's Tabel 3.1
 ALL_PAGES = range(1, 23)
 _RECIPE_VERSION = 1  # bump when a recipe below changes what it produces
+T = TypeVar("T")
 
 
 @cache
@@ -192,18 +195,30 @@ def cached_ocr_outcome(scan: Path) -> OcrOutcome:
     """`ocr_outcome(scan)`, kept in `.cache/rat-scans/` under a key of the scan's bytes, the reader code
     (`ingest/`) and Tesseract's version: a reading is redone whenever any of them changes, and otherwise
     is the same reading (Tesseract is deterministic), which the OCR tests need not pay for again."""
+    return _kept(scan, "reading", ocr_outcome)
+
+
+def cached_extraction(scan: Path) -> Extraction:
+    """`read_rat(scan)`: everything the extractor saw in a scan (the OCR pages too), kept as
+    `cached_ocr_outcome` keeps a reading."""
+    return _kept(scan, "extraction", read_rat)
+
+
+def _kept(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
+    """`read(scan)`, kept in `.cache/rat-scans/` under the scan's bytes, the reader code and Tesseract's
+    version; written atomically, so workers reading the same scan at once never see half a file."""
     code, _ = fingerprint([REPO_ROOT / "ingest"])
     key = hashlib.sha256(
         json.dumps([_sha256(scan), code, _version("tesseract", "--version")]).encode()
     ).hexdigest()[:16]
-    path = CACHE_DIR / f"reading-{scan.stem}-{key}.pickle"
+    path = CACHE_DIR / f"{kind}-{scan.stem}-{key}.pickle"
     if path.exists():
         return pickle.loads(path.read_bytes())
-    outcome = ocr_outcome(scan)
+    made = read(scan)
     partial = path.with_suffix(f".{os.getpid()}.partial")
-    partial.write_bytes(pickle.dumps(outcome))
+    partial.write_bytes(pickle.dumps(made))
     os.replace(partial, path)
-    return outcome
+    return made
 
 
 def cell_score(rows: list) -> tuple[int, int]:

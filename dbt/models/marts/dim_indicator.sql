@@ -1,6 +1,8 @@
 -- Indicators: the ones the warehouse knows (seed bps_indicators: poverty, extreme poverty, open unemployment,
 -- with their bounds), every other indicator a BPS file gives (named from its title, generic checks only), each
 -- breakdown of one as a variant (P0_URBAN, ..._LAKI_LAKI), and the performance indicators RAT plans target.
+-- The same choice on every run, whatever order the files were read in: min() for any value, and a tie of the
+-- most common value goes to the first in order (mode ... order by), not to the first row met.
 with known as (
     select * from {{ ref('stg_reference__bps_indicators') }}
 ),
@@ -8,10 +10,10 @@ with known as (
 seen as (
     select
         indicator_code,
-        any_value(base_indicator_code) as base_indicator_code,
-        any_value(breakdown) as breakdown,
-        mode(indicator_name) as title_name,
-        mode(unit) as unit
+        min(base_indicator_code) as base_indicator_code,
+        min(breakdown) as breakdown,
+        mode(indicator_name order by indicator_name) as title_name,
+        mode(unit order by unit) as unit
     from {{ ref('int_bps__poverty_values') }}
     where indicator_code not in (select indicator_code from known)
     group by indicator_code
@@ -57,13 +59,13 @@ bps as (
 rat as (
     select
         indicator_code,
-        coalesce(any_value(indicator_text), '(no indicator given)') as indicator_name,
-        coalesce(any_value(indicator_text), '(tidak ada indikator)') as indicator_name_id,
-        mode(target_unit) as unit,
+        coalesce(min(indicator_text), '(no indicator given)') as indicator_name,
+        coalesce(min(indicator_text), '(tidak ada indikator)') as indicator_name_id,
+        mode(target_unit order by target_unit) as unit,
         'RAT' as source,
-        any_value(indicator_level) as indicator_level,
+        min(indicator_level) as indicator_level,
         cast(null as boolean) as higher_is_better,
-        'Performance indicator of a RAT matrix row (' || coalesce(any_value(indicator_level), 'none') || ' level).'
+        'Performance indicator of a RAT matrix row (' || coalesce(min(indicator_level), 'none') || ' level).'
             as description,
         cast(null as varchar) as survey,
         cast(null as varchar) as checks
