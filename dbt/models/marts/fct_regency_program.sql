@@ -15,7 +15,11 @@ allocated as (
         targets.year,
         targets.program_key,
         targets.indicator_key,
-        sum(bridge.allocated_pagu / targets.indicator_rows) as allocated_pagu,
+        -- In one order, so the DOUBLE sum is the same on every run (see mart_budget_vs_poverty).
+        sum(
+            bridge.allocated_pagu / targets.indicator_rows
+            order by bridge.budget_line_key, targets.program_target_key
+        ) as allocated_pagu,
         bool_or(bridge.is_province_wide) as is_province_wide,
         -- The same choice on every run: of the matrix rows a group joins, the first one's (any_value and
         -- an unordered string_agg took whichever DuckDB's threads met first, and two refreshes of the

@@ -13,14 +13,20 @@ bridge as (
 ),
 
 allocated as (
-    select bps_code, year, sum(allocated_pagu) as allocated_pagu, count(distinct budget_line_key) as budget_lines
+    -- Summed in one order (ordered aggregates), so the last digit of a DOUBLE is the same on every run,
+    -- whichever order the plans were read and DuckDB's threads met the rows in.
+    select
+        bps_code,
+        year,
+        sum(allocated_pagu order by budget_line_key) as allocated_pagu,
+        count(distinct budget_line_key) as budget_lines
     from bridge
     where not is_province_wide
     group by 1, 2
 ),
 
 province_wide as (
-    select year, cast(round(sum(allocated_pagu)) as bigint) as province_wide_pagu
+    select year, cast(round(sum(allocated_pagu order by budget_line_key)) as bigint) as province_wide_pagu
     from bridge
     where is_province_wide
     group by 1
