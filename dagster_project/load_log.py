@@ -42,6 +42,11 @@ def _time(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds else None
 
 
+def _json_or_none(value: object) -> str | None:
+    """A per-file mapping of the asset's metadata as JSON; None when the run has none (nothing read)."""
+    return json.dumps(value) if value else None
+
+
 def load_log_rows(outcome: RunOutcome, row_counts: dict[str, int]) -> pd.DataFrame:
     """The load_log rows of a run so far; `row_counts` gives rows out of tables by schema.name."""
     now = datetime.now(UTC)
@@ -66,10 +71,8 @@ def load_log_rows(outcome: RunOutcome, row_counts: dict[str, int]) -> pd.DataFra
             "checks_passed": len(checks) - len(failed),
             "checks_failed": len(failed),
             "check_summary": "\n".join(c.text()[:2000] for c in failed) or None,
-            "read_by": json.dumps(metadata["read_by"]) if metadata.get("read_by") else None,
-            "parsing_reports": json.dumps(metadata["parsing_reports"])
-            if metadata.get("parsing_reports")
-            else None,
+            "read_by": _json_or_none(metadata.get("read_by")),
+            "parsing_reports": _json_or_none(metadata.get("parsing_reports")),
             "logged_at": now,
         }
 

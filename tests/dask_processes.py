@@ -34,7 +34,8 @@ class LocalCluster:
         return [process.pid for process in self.processes]
 
 
-# A file whose reading kills 2 workers is quarantined, as the local pool's 2 tries (docs/scaling.md).
+# The scheduler's setting (workers ignore it): a file whose reading kills 2 workers is quarantined, as the
+# local pool's 2 tries (docs/scaling.md).
 _SCHEDULER_ENV = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
 
 
