@@ -293,9 +293,11 @@ def data_copy(tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
     """A Dask scheduler on 127.0.0.1 and two workers of one thread each under a 1 GiB memory limit, real
-    `dask` processes, started once and stopped by their pids at the end (tests/dask_processes.py)."""
+    `dask` processes, started once per test file and stopped by their pids when it ends
+    (tests/dask_processes.py). Per file, not per session: an idle cluster burns about 3 CPU-s every 30 s,
+    and a session-long one would keep doing so on its test worker until the suite ends."""
     with local_cluster(tmp_path_factory.mktemp("dask"), workers=2, memory_limit="1GiB") as cluster:
         yield cluster

@@ -1,4 +1,4 @@
-"""Reading on a real Dask cluster: the session's `dask_cluster` (a `dask scheduler` and two `dask worker`
+"""Reading on a real Dask cluster: the `dask_cluster` fixture (a `dask scheduler` and two `dask worker`
 processes of one thread each under a 1 GiB memory limit, on 127.0.0.1).
 
 A refresh through the cluster publishes exactly what the local pool publishes, files are read by both

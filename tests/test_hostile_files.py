@@ -5,13 +5,18 @@ would parse as a table, to a folder and to nothing; a FIFO; an XLSX of 1.6 KB cl
 an XLSX zip bomb (600 MB of sheet XML); a PDF whose stream inflates to 1.5 GB and a scan whose page is 600
 inches square; a 200 MB CSV and a 2 GB sparse file; a CSV with one cell over 128 KiB and one with a stray
 quote; WebAPI JSON nested 100,000 deep and of the wrong types; names not in UTF-8, 250 bytes long, with
-terminal escapes, with a newline; a hidden file; and, with a WebAPI key set, an answer cut short.
+terminal escapes, with a newline; a hidden file; and, with a WebAPI key set, a P0 answer cut short and a
+poverty-line answer in full. The warehouse's folder is named with a quote (o'clock/), and the runs are
+recorded by a persistent Dagster instance (DAGSTER_HOME).
 
 The refresh (`ntt-warehouse refresh` in a subprocess, its process tree sampled from /proc) must exit 0 and
 publish the rest, stay under 2.5 GB, keep the quarantine folder small, read nothing outside the landing
-folder (the link targets' access times and contents), store the key nowhere, and list every file in one
-line with its name escaped. Then `query` can neither write a file nor read one outside the warehouse, and
-no CSV cell of an export is a live formula. Its peak memory and time are written to
+folder (the link targets' access times and contents), and list every file in one line with its name
+escaped. The key reaches the run only through the `warehouse` resource's `dg.EnvVar`: no file of the
+instance (the runs' records and config, the event logs, the compute logs), of the warehouse folder or of
+the landing folder (the saved answer) holds it. Paths go into DuckDB's SQL as parameters, so the exports
+work into folders named with quotes. Then `query` can neither write a file nor read one outside the
+warehouse, and no CSV cell of an export is a live formula. Its peak memory and time are written to
 test-output/hostile_files.json.
 """
 
@@ -31,6 +36,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from bench.run import timed_run
@@ -67,11 +73,12 @@ class Story:
 @contextmanager
 def webapi_cutting_answers_short() -> Iterator[tuple[str, list[str]]]:
     """A WebAPI on 127.0.0.1 whose first P0 answer stops halfway through the length it announced, then
-    answers 404 (as it does for every other variable)."""
-    from tests.webapi_replay import p0_response
+    answers 404; it answers the poverty line (var 624) in full, and 404 for every other variable."""
+    from tests.webapi_replay import p0_response, poverty_line_response
 
     requests: list[str] = []
     body = json.dumps(p0_response(with_missing=False)).encode()
+    poverty_line = json.dumps(poverty_line_response(2024)).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -84,6 +91,13 @@ def webapi_cutting_answers_short() -> Iterator[tuple[str, list[str]]]:
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
                 self.close_connection = True
+                return
+            if "/var/624/" in self.path:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(poverty_line)))
+                self.end_headers()
+                self.wfile.write(poverty_line)
                 return
             self.send_response(404)
             self.end_headers()
@@ -152,7 +166,7 @@ def land_everything(landing: Path, outside: Path, token: str) -> dict[Path, floa
 @pytest.fixture(scope="module")
 def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Story:
     folder = tmp_path_factory.mktemp("hostile")
-    warehouse = built_warehouse.copy_to(folder)
+    warehouse = built_warehouse.copy_to(folder / "o'clock")
     home = folder / "dagster_home"
     home.mkdir()
     token = f"CANARY-{secrets.token_hex(8)}"
@@ -226,6 +240,7 @@ def test_the_refresh_publishes_the_rest_within_its_memory_and_says_each_file_in_
     assert files[f"bps-webapi/{SAVED_P0}"][1] in {"loaded", "unchanged"}
     facts = query_file(story.warehouse.published, "select count(*) from main.fct_poverty_indicator")[0][0]
     assert facts > 0
+    assert any((story.warehouse.published.parent / "parquet").glob("*.parquet"))
 
 
 def test_nothing_outside_the_landing_folder_was_read(story: Story):
@@ -268,12 +283,22 @@ def test_the_quarantine_folder_keeps_small_bounded_copies_of_what_is_quarantined
 
 
 def test_the_webapi_answer_cut_short_falls_back_to_the_saved_one_and_the_key_is_stored_nowhere(story: Story):
+    key, home = story.key, story.home
     assert any("/var/621/" in request for request in story.requests)  # it was fetched, with the key
+    assert story.requests and all(f"/key/{key}/" in request for request in story.requests)
     saved = sorted(p.name for p in (story.warehouse.landing / "bps-webapi").iterdir())
     assert [name for name in saved if "_v621_" in name] == [SAVED_P0]  # nothing cut short was saved
-    assert "cut short" in story.output and story.key not in story.output
+    [poverty_line] = [name for name in saved if "_v624_" in name]  # the whole answer was saved, and read
+    assert ledger(story)[f"bps-webapi/{poverty_line}"][1] == "loaded"
+    assert "cut short" in story.output and key not in story.output
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()  # recorded by the instance under DAGSTER_HOME
+    assert runs and all(
+        run.run_config == {"loggers": {"console": {"config": {"log_level": "INFO"}}}} for run in runs
+    )
+    assert any(home.rglob("runs.db")) and files_holding(runs[-1].run_id.encode(), home)  # records are there
     warehouse = story.warehouse
-    assert files_holding(story.key.encode(), story.home, warehouse.published.parent, warehouse.landing) == []
+    assert files_holding(key.encode(), home, warehouse.published.parent, warehouse.landing) == []
 
 
 def test_a_refresh_without_a_key_after_it_finds_nothing_changed_without_reading_the_big_files(story: Story):
@@ -309,10 +334,16 @@ def test_query_can_neither_write_a_file_nor_read_one_outside_the_warehouse(story
     assert ok.returncode == 0, ok.stderr
 
 
-def test_no_csv_cell_of_an_export_is_a_live_formula(story: Story, tmp_path: Path):
-    exported = story.warehouse.cli("export", "--format", "csv", "--out", str(tmp_path / "csv"))
-    assert exported.returncode == 0, exported.stderr
-    for path in (tmp_path / "csv").glob("*.csv"):
+def test_exports_work_into_a_folder_named_with_quotes_and_no_csv_cell_is_a_live_formula(
+    story: Story, tmp_path: Path
+):
+    folders = {}
+    for file_format in ("csv", "parquet", "xlsx"):
+        folders[file_format] = out = tmp_path / "o'clock" / f"export's {file_format}"
+        exported = story.warehouse.cli("export", "--format", file_format, "--out", str(out))
+        assert exported.returncode == 0, exported.stderr[-2000:]
+        assert any(out.glob(f"*.{file_format}"))
+    for path in folders["csv"].glob("*.csv"):
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.reader(handle):
                 for cell in row:
