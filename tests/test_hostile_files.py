@@ -84,23 +84,22 @@ def webapi_cutting_answers_short() -> Iterator[tuple[str, list[str]]]:
         def do_GET(self) -> None:
             requests.append(self.path)
             if "/var/621/" in self.path and sum("/var/621/" in r for r in requests) == 1:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2])
-                self.wfile.flush()
+                self.answer(body, sent=len(body) // 2)
                 self.close_connection = True
-                return
-            if "/var/624/" in self.path:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(poverty_line)))
+            elif "/var/624/" in self.path:
+                self.answer(poverty_line)
+            else:
+                self.send_response(404)
                 self.end_headers()
-                self.wfile.write(poverty_line)
-                return
-            self.send_response(404)
+
+        def answer(self, whole: bytes, sent: int | None = None) -> None:
+            """200 announcing `whole`'s length, then the first `sent` bytes of it (all by default)."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(whole)))
             self.end_headers()
+            self.wfile.write(whole[:sent])
+            self.wfile.flush()
 
         def log_message(self, *args: object) -> None:
             pass
