@@ -115,7 +115,8 @@ def rupiah_per_poor(budget: pd.DataFrame, lang: str) -> go.Figure:
 def poverty_vs_budget(budget: pd.DataFrame, lang: str) -> go.Figure:
     """P0 against rupiah per poor person, bubbles sized by the number of poor."""
     year = latest_rat_year(budget)
-    rows = budget[budget["year"] == year]
+    # A regency without a number poor has neither a bubble size nor a height: it is left out, not drawn at 0.
+    rows = budget[budget["year"] == year].dropna(subset=["rupiah_per_poor_person", "poor_count_thousand"])
     rows = rows.assign(hover=_budget_hover(rows, lang))
     figure = px.scatter(
         rows,

@@ -4,18 +4,32 @@ Night 1 lands what users drop on a first night: a copy of the loaded 2023 plan, 
 Legal paper, a plan without a readable year, a damaged PDF and a newer BPS table. Night 2 removes the copy,
 adds a revision (Perubahan) of 2023 and a 2025 plan, and replaces the 2024 plan with a damaged copy of it;
 its first refresh is killed while writing the plans' rows.
-Night 3 removes the revision after the build file was left with a plan's rows loaded twice. Each test reads
-the night it is about: totals, dim_document, the ledger, the quarantine and the change view.
+Night 3 removes the revision after the build file was left with a plan's rows loaded twice, and lands four
+plans whose cells are hostile text (issue 23, items 5 and 6), generated from the gold matrix:
+- 2026: one budget line's Pagu reads `<script>alert(6)</script>`, 2027: `2023: 1.000.000`; neither is an
+  amount, so each plan fails the plan gate with the cell, its row and page, and nothing of it publishes;
+- 2028: two budget lines written in words, `Rp 2,5 Miliar` and `Rp 350 juta`, published whole;
+- 2029: targets `=HYPERLINK("http://evil.example","click")` and `+cmd|' /C calc'!A0` (in rows that reach
+  mart_rat_targets_vs_outcomes), published: the CSVs of `export --format csv` and `extract-rat --out` hold
+  them as text, never as live formulas, and the Excel workbook keeps them as strings.
+The refresh keeps each plan's parsing report (raw.rat_documents, dim_document, `status`). Each test reads
+the night it is about: totals, dim_document, the ledger, the quarantine and the change view. A refresh
+costs half a minute: the hostile cells ride on night 3 rather than a refresh of their own.
 """
 
+import csv
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from reportlab.lib.pagesizes import LEGAL
 
+from ingest.rat.extract import extract_rat
+from ingest.spreadsheet_safe import FORMULA_STARTS
 from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
     P0_OF,
@@ -25,6 +39,7 @@ from tests.conftest import (
     Warehouse,
     kill_refresh_when,
     private_copy,
+    run_cli,
     sha256_of,
 )
 from tests.pdf_fixtures import truncated_copy
@@ -60,6 +75,35 @@ QUERIES = {
 ROWS_PER_FILE = "select _source_file, count(*) from raw.rat_matrix_rows group by 1 order by 1"
 ORIGINAL_ROWS = "select count(*) from raw.rat_matrix_rows where _source_file like '%Penanggulangan%'"
 
+SCRIPT, COLON, WORDS, FORMULAS = (
+    "RAT_2026_script.pdf",
+    "RAT_2027_tahun_di_pagu.pdf",
+    "RAT_2028_dalam_kata.pdf",
+    "RAT_2029_rumus.pdf",
+)
+HYPERLINK = '=HYPERLINK("http://evil.example","click")'
+COMMAND = "+cmd|' /C calc'!A0"
+CELLS_QUERIES = {
+    "reports_published": "select year, source_file, parsing_report from main.dim_document order by year",
+    "budget_lines": "select year, pagu from main.fct_program_budget where year >= 2026 order by year, pagu",
+}
+# The plans of 2028 and 2029 come after the last number poor (2025), and night 1 landed a 2026 table that
+# gives P0 alone: rupiah per poor person divides by the 2025 number poor, and the report draws it.
+PER_POOR_AFTER_THE_LAST_COUNT = """
+    select year, count(*), count(rupiah_per_poor_person), min(poverty_year), max(poverty_year)
+    from main.mart_budget_vs_poverty where year >= 2028 group by year order by year"""
+CELLS_QUERIES["per_poor_after_the_last_count"] = PER_POOR_AFTER_THE_LAST_COUNT
+CELLS_BUILD = {
+    "rows_per_file": ROWS_PER_FILE,
+    "reports": """
+        select _source_file, cells_read, cells_from_merges, cells_uncertain, rows_joined_across_pages,
+            wrap_repairs, ocr, parsing_report
+        from raw.rat_documents""",
+    "load_log_reports": """
+        select parsing_reports from provenance.load_log where asset = 'raw/rat_matrix_rows'
+        order by logged_at desc limit 1""",
+}
+
 
 @dataclass
 class PlanStory:
@@ -68,6 +112,10 @@ class PlanStory:
     good_2024_sha256: str
     before_kill: tuple
     after_kill: tuple
+    csv_export: Path
+    xlsx_export: Path
+    extracted: Path
+    status: str
 
 
 def _double_the_original_plan(build: Path) -> None:
@@ -115,8 +163,35 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
 
     _double_the_original_plan(warehouse.build)
     (landing / REVISION).unlink()
-    third = Night.after_refresh(warehouse, QUERIES, build={"original_rows": ORIGINAL_ROWS})
-    return PlanStory(warehouse, [first, second, third], good_2024, before_kill, after_kill)
+    _land_plans_with_hostile_cells(landing)
+    third = Night.after_refresh(
+        warehouse, QUERIES | CELLS_QUERIES, build={"original_rows": ORIGINAL_ROWS} | CELLS_BUILD
+    )
+
+    out = tmp_path_factory.mktemp("exports")
+    for file_format in ("csv", "xlsx"):
+        done = warehouse.cli("export", "--format", file_format, "--out", str(out / file_format))
+        assert done.returncode == 0, done.stderr
+    extracted = out / "extracted.csv"
+    done = run_cli("extract-rat", str(landing / FORMULAS), "--out", str(extracted))
+    assert done.returncode == 0, done.stderr
+    status = warehouse.cli("status")
+    assert status.returncode == 0, status.stderr
+    xlsx = next((out / "xlsx").glob("*.xlsx"))
+    nights = [first, second, third]
+    return PlanStory(
+        warehouse, nights, good_2024, before_kill, after_kill, out / "csv", xlsx, extracted, status.stdout
+    )
+
+
+def _land_plans_with_hostile_cells(landing: Path) -> None:
+    cells = budget_cells()
+    render_plan(landing / SCRIPT, year=2026, pagu={cells[2]: "<script>alert(6)</script>"})
+    render_plan(landing / COLON, year=2027, pagu={cells[5]: "2023: 1.000.000"})
+    render_plan(landing / WORDS, year=2028, pagu={cells[0]: "Rp 2,5 Miliar", cells[1]: "Rp 350 juta"})
+    # Rows 13 and 21 name regencies, so their targets reach mart_rat_targets_vs_outcomes.
+    targets = {"Terselenggaranya penyaluran rumah khusus beserta PSU": HYPERLINK, "2 Kab": COMMAND}
+    render_plan(landing / FORMULAS, year=2029, texts={**targets, "100%": HYPERLINK, "22 kab/kota": COMMAND})
 
 
 def current_loaded_at(night: Night) -> dict[int, object]:
@@ -230,3 +305,124 @@ def test_a_refresh_killed_while_writing_a_plans_rows_leaves_no_half_plan(story: 
         [RAT_2023_PDF.name, REVISION, PLAN_2024, "RAT_2025_a4.pdf"]
     )
     assert set(rows.values()) == {34}
+
+
+# Night 3's plans with hostile cells (issue 23, items 5 and 6).
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"), [(SCRIPT, "<script>alert(6)</script>"), (COLON, "2023: 1.000.000")]
+)
+def test_a_pagu_that_is_not_a_whole_amount_fails_the_gate_with_cell_row_and_page(
+    story: PlanStory, name, cell
+):
+    # The cell as the extractor read it (a narrow column may wrap it), its row and page.
+    text, row, page = next(
+        (r.pagu, r.row, r.page_first)
+        for r in extract_rat(story.warehouse.landing / name).rows
+        if r.pagu.replace(" ", "") == cell.replace(" ", "")
+    )
+    [line] = [line for line in story.nights[2].outcome.quarantined if name in line]
+    assert f"every Pagu cell is a whole amount of rupiah: not an amount in row {row} (page {page}): " in line
+    assert f"Pagu {text!r}" in line
+    [(check, source_row, source_page)] = [
+        (check, source_row, source_page)
+        for file, check, source_row, source_page, _ in story.nights[2].rows["quarantine"]
+        if file.endswith(name)
+    ]
+    assert (check, source_row, source_page) == ("every Pagu cell is a whole amount of rupiah", row, page)
+
+
+@pytest.mark.parametrize(("name", "year"), [(SCRIPT, 2026), (COLON, 2027)])
+def test_nothing_of_a_plan_that_fails_the_gate_publishes(story: PlanStory, name: str, year: int):
+    assert ledger(story.nights[2])[name] == "quarantined"
+    assert year not in {row[0] for row in story.nights[2].rows["reports_published"]}
+    assert year not in {row[0] for row in story.nights[2].rows["budget_lines"]}
+    assert not [file for file, _ in story.nights[2].rows["rows_per_file"] if file.endswith(name)]
+
+
+def test_plans_after_the_last_number_poor_divide_by_the_latest_one(story: PlanStory):
+    """Night 1's 2026 table gives P0 alone; the plans of 2028 and 2029 still get rupiah per poor person,
+    from 2025's number poor, and the report (which the run writes after publishing) is written."""
+    rows = story.nights[2].rows["per_poor_after_the_last_count"]
+    assert rows == [(2028, 22, 22, 2025, 2025), (2029, 22, 22, 2025, 2025)]
+    assert story.nights[2].outcome.step_failures == []
+    assert (story.warehouse.published.parent / "report" / "index.html").exists()
+
+
+def test_amounts_in_words_are_published_whole(story: PlanStory):
+    cells = budget_cells()
+    words = {cells[0]: 2_500_000_000, cells[1]: 350_000_000}
+    expected = [words.get(cell, int(cell.replace(",", ""))) for cell in cells]
+    published = [pagu for year, pagu in story.nights[2].rows["budget_lines"] if year == 2028]
+    assert sorted(published) == sorted(expected)
+    assert sum(published) == RAT_2023_TOTAL - sum(int(c.replace(",", "")) for c in words) + 2_850_000_000
+
+
+def _cells(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [cell for row in csv.reader(handle) for cell in row]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _live_formulas(cells: list[str]) -> list[str]:
+    """Cells a spreadsheet evaluates: starting with = + - @ (or tab, CR), and not a number."""
+    return [cell for cell in cells if cell.startswith(FORMULA_STARTS) and not _is_number(cell)]
+
+
+def test_csv_exports_hold_no_live_formula(story: PlanStory):
+    exported = [cell for path in sorted(story.csv_export.glob("*.csv")) for cell in _cells(path)]
+    assert _live_formulas(exported) == []
+    # The plan's texts did reach the export, as text.
+    assert any(cell.startswith("'=HYPERLINK(") for cell in exported)
+    assert any(cell.startswith("'+cmd|") for cell in exported)
+
+
+def test_extract_rat_csv_holds_no_live_formula_and_numbers_stay_numbers(story: PlanStory):
+    cells = _cells(story.extracted)
+    assert _live_formulas(cells) == []
+    with story.extracted.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # A narrow column may wrap the texts ("evil.exam ple"): they start as they did.
+    assert any(row["target_kinerja"].startswith("'=HYPERLINK(") for row in rows)
+    assert any(row["target_kinerja"].startswith("'+cmd|") for row in rows)
+    assert any(row["lokasi"].startswith("'+cmd|") for row in rows)
+    assert all(row["pagu_rupiah"].isdigit() for row in rows if row["pagu_rupiah"])
+    assert all(row["budget_line"].isdigit() for row in rows if row["budget_line"])
+
+
+def test_the_workbook_keeps_them_as_strings(story: PlanStory):
+    workbook = openpyxl.load_workbook(story.xlsx_export, read_only=True)
+    found = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(("=HYPERLINK(", "+cmd|"))
+    ]
+    assert found and all(cell.data_type == "s" for cell in found)
+
+
+def test_each_plan_keeps_its_parsing_report(story: PlanStory):
+    reports = {Path(file).name: rest for file, *rest in story.nights[2].rows["reports"]}
+    bundled = reports[RAT_2023_PDF.name]
+    # The gold's counts (tests/test_rat_debug_pages.py reads them from the gold itself).
+    assert bundled[:6] == [271, 119, 0, 8, 105, False]
+    assert bundled[6] == extract_rat(RAT_2023_PDF).report.line()
+    assert reports[WORDS][0] == 271
+    published = {Path(file).name: report for _, file, report in story.nights[2].rows["reports_published"]}
+    assert published[RAT_2023_PDF.name] == bundled[6]
+    assert f"    {bundled[6]}" in story.status
+    # The load log keeps the report of each plan read this run: the 2025 plan was read on night 2; the
+    # bundled one is read again on night 3, whose build held its rows twice.
+    [(logged,)] = story.nights[2].rows["load_log_reports"]
+    logged = {Path(file).name: line for file, line in json.loads(logged).items()}
+    assert logged[WORDS] == reports[WORDS][6] and logged[RAT_2023_PDF.name] == bundled[6]
+    assert "RAT_2025_a4.pdf" not in logged

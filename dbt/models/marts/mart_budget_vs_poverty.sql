@@ -64,7 +64,11 @@ from regency_years
 join totals using (year)
 left join allocated using (bps_code, year)
 left join province_wide using (year)
-asof left join {{ ref('int_bps__regency_year_indicators') }} as poverty
+-- The figures of the plan year, or of the latest year before it in which the number poor is known: rupiah per
+-- poor person divides by it, and a newer table may give a year's P0 alone.
+asof left join (
+    select * from {{ ref('int_bps__regency_year_indicators') }} where poor_count_thousand is not null
+) as poverty
     on regency_years.bps_code = poverty.bps_code and regency_years.year >= poverty.year
 left join {{ ref('mart_regency_poverty_profile') }} as profile
     on profile.bps_code = regency_years.bps_code and profile.year = poverty.year
