@@ -27,11 +27,13 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+import pandas as pd
 from PIL import Image
 
 from ingest.rat.errors import OcrUncertainError, RatDocumentError
 from ingest.rat.extract import Extraction, RatDocument, extract_rat, read_rat
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
+from ingest.rat.tables import read_rat_plan
 from store.fingerprint import fingerprint
 from store.paths import REPO_ROOT
 from tests.pdf_fixtures import RAT_2023_PDF
@@ -202,6 +204,19 @@ def cached_extraction(scan: Path) -> Extraction:
     """`read_rat(scan)`: everything the extractor saw in a scan (the OCR pages too), kept as
     `cached_ocr_outcome` keeps a reading."""
     return _kept(scan, "extraction", read_rat)
+
+
+def cached_plan_reading(scan: Path) -> dict[str, pd.DataFrame] | str:
+    """`read_rat_plan(scan)`, the loader's reading of a whole plan, kept as `cached_ocr_outcome` keeps a
+    reading; a scan the reader refuses gives its error's text."""
+
+    def read(path: Path) -> dict[str, pd.DataFrame] | str:
+        try:
+            return read_rat_plan(path)
+        except RatDocumentError as refused:
+            return str(refused)
+
+    return _kept(scan, "plan", read)
 
 
 def _kept(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
