@@ -4,17 +4,25 @@ Night 1 lands a newer kab/kota P0 table, a revised copy of a loaded table that d
 fetches the WebAPI with a key (its first answer an HTTP 500). Night 2 has no key and lands bad files: the
 P0 table again with a comma decimal, a Latin-1 export, a CSV that is no BPS table and a damaged plan; its
 first refresh is killed while dbt builds.
-Night 3 changes nothing; night 4 replaces the damaged plan with another damaged copy. A refresh costs half a
-minute, so each night lands everything it can show at once; each test reads the night it is about.
+Night 3 changes nothing; night 4 replaces the damaged plan with another damaged copy, and is the night data
+teams schedule: a reader holds the published file open throughout, a refresh started with `--wait 0` while
+night 4 runs exits 75 at once, and one started without it waits, then finds nothing changed. A refresh costs
+half a minute, so each night lands everything it can show at once; each test reads the night it is about.
 """
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from store.build_lock import current_holder, lock_path_for
 from store.paths import BUNDLED_DATA_DIR
 from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
@@ -24,6 +32,7 @@ from tests.conftest import (
     kill_refresh_when,
     private_copy,
     sha256_of,
+    start_cli_refresh,
 )
 from tests.pdf_fixtures import truncated_copy
 
@@ -54,6 +63,78 @@ BUILD_QUERIES = {
 }
 
 
+# What the reader watches on night 4: the quarantined plan's content, which the night changes.
+DAMAGED_PLAN_SHA = "select sha256 from provenance.quarantine where source_file like '%RAT_2024_rusak.pdf'"
+READER = """
+import sys, time, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+seen = set()
+deadline = time.time() + 900
+print("ready", flush=True)
+while time.time() < deadline and not __import__("os").path.exists(sys.argv[2]):
+    seen.add(tuple(connection.execute(sys.argv[3]).fetchall()))
+    time.sleep(0.05)
+print(sorted(seen), flush=True)
+"""
+
+
+@dataclass
+class Overlap:
+    """Night 4's neighbours: a reader of the published file and two CLI refreshes started while it ran."""
+
+    impatient: subprocess.CompletedProcess
+    second_out: str
+    second_err: str
+    second_returncode: int
+    reader_seen: str
+    reader_returncode: int
+    state_before: list[tuple]
+
+
+def _wait_for_holder(warehouse: Warehouse, pid: int, timeout: float = 120) -> None:
+    """Until the refresh of `pid` holds the warehouse's lock (an event, not a fixed sleep)."""
+    lock = lock_path_for(warehouse.build.parent)
+    stop = time.monotonic() + timeout
+    while time.monotonic() < stop:
+        holder = current_holder(lock)
+        if holder is not None and holder.pid == pid:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"refresh {pid} never took the lock")
+
+
+def refresh_overlapped(warehouse: Warehouse, workdir: Path) -> tuple[Night, Overlap]:
+    """Night 4 in this process, with a reader holding the published file open throughout; once the night
+    holds the warehouse, `refresh --wait 0` is run and a `refresh` (which waits) started beside it."""
+    stop = workdir / "stop-reading"
+    state_before = warehouse.query(DAMAGED_PLAN_SHA)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse.published), str(stop), DAMAGED_PLAN_SHA],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout.readline().strip() == "ready"  # holds the published file open from now on
+    started: dict[str, object] = {}
+
+    def neighbours() -> None:
+        _wait_for_holder(warehouse, os.getpid())
+        started["impatient"] = warehouse.cli("refresh", "--wait", "0")
+        started["second"] = start_cli_refresh(warehouse)
+
+    beside = threading.Thread(target=neighbours)
+    beside.start()
+    night = Night.after_refresh(warehouse, QUERIES)
+    beside.join(timeout=300)
+    second = started["second"]
+    second_out, second_err = second.communicate(timeout=600)
+    stop.touch()
+    seen, _ = reader.communicate(timeout=60)
+    overlap = Overlap(
+        started["impatient"], second_out, second_err, second.returncode, seen, reader.returncode, state_before
+    )
+    return night, overlap
+
+
 @dataclass
 class BpsStory:
     warehouse: Warehouse
@@ -63,6 +144,7 @@ class BpsStory:
     damaged_sha256: str
     killed_log: str
     after_kill: tuple
+    overlap: Overlap
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +187,10 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     published.append(warehouse.sha256())
 
     damaged = truncated_copy(landing / "RAT_2024_rusak.pdf", fraction=0.5)  # changed, still broken
-    nights.append(Night.after_refresh(warehouse, QUERIES))
+    fourth, overlap = refresh_overlapped(warehouse, tmp_path_factory.mktemp("night4"))
+    nights.append(fourth)
     return BpsStory(
-        warehouse, nights, published, list(script.requests), sha256_of(damaged), killed, after_kill
+        warehouse, nights, published, list(script.requests), sha256_of(damaged), killed, after_kill, overlap
     )
 
 
@@ -210,6 +293,24 @@ def test_a_changed_but_still_damaged_file_is_judged_again_and_changes_nothing(st
     assert fourth.rows["facts"] == second.rows["facts"]
     [sha] = [sha for _, file, _, _, sha in fourth.rows["quarantine"] if file.endswith("RAT_2024_rusak.pdf")]
     assert sha == story.damaged_sha256
+
+
+def test_one_refresh_at_a_time_a_reader_never_blocks_and_an_impatient_one_exits_75(story: BpsStory):
+    overlap, fourth = story.overlap, story.nights[3]
+    assert overlap.impatient.returncode == 75
+    [line] = overlap.impatient.stderr.strip().splitlines()
+    assert line.startswith("error: the refresh started") and f"pid {os.getpid()}" in line
+    assert overlap.second_returncode == 0, overlap.second_err
+    assert "waiting for the refresh started" in overlap.second_err
+    assert f"by pid {os.getpid()}" in overlap.second_err
+    assert "Nothing changed" in overlap.second_out
+    assert fourth.outcome.success and fourth.outcome.replaced, fourth.outcome.report()
+    for text in (overlap.second_err, overlap.impatient.stderr, fourth.outcome.report()):
+        assert "IOException" not in text and "Could not set lock" not in text and "Traceback" not in text
+    # The reader was never blocked, and saw the old warehouse throughout, consistently.
+    assert overlap.reader_returncode == 0
+    assert overlap.reader_seen.strip() == str([tuple(overlap.state_before)])
+    assert story.warehouse.query(DAMAGED_PLAN_SHA) == [(story.damaged_sha256,)] != overlap.state_before
 
 
 def test_a_refresh_killed_during_dbt_leaves_the_warehouse_intact_and_the_next_one_completes(story: BpsStory):
