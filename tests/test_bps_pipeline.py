@@ -117,14 +117,21 @@ def refresh_overlapped(warehouse: Warehouse, workdir: Path) -> tuple[Night, Over
     started: dict[str, object] = {}
 
     def neighbours() -> None:
-        _wait_for_holder(warehouse, os.getpid())
-        started["impatient"] = warehouse.cli("refresh", "--wait", "0")
-        started["second"] = start_cli_refresh(warehouse)
+        try:
+            _wait_for_holder(warehouse, os.getpid())
+            started["impatient"] = warehouse.cli("refresh", "--wait", "0")
+            started["second"] = start_cli_refresh(warehouse)
+        except BaseException as error:  # said in the test's own thread, below
+            started["error"] = error
 
     beside = threading.Thread(target=neighbours)
     beside.start()
     night = Night.after_refresh(warehouse, QUERIES)
     beside.join(timeout=300)
+    if "second" not in started:
+        stop.touch()
+        reader.kill()
+        raise AssertionError(f"the refreshes beside night 4 did not start: {started.get('error')!r}")
     second = started["second"]
     second_out, second_err = second.communicate(timeout=600)
     stop.touch()
