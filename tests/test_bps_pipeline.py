@@ -83,9 +83,7 @@ class Overlap:
     """Night 4's neighbours: a reader of the published file and two CLI refreshes started while it ran."""
 
     impatient: subprocess.CompletedProcess
-    second_out: str
-    second_err: str
-    second_returncode: int
+    second: subprocess.CompletedProcess
     reader_seen: str
     reader_returncode: int
     state_before: list[tuple]
@@ -133,13 +131,11 @@ def refresh_overlapped(warehouse: Warehouse, workdir: Path) -> tuple[Night, Over
         reader.kill()
         raise AssertionError(f"the refreshes beside night 4 did not start: {started.get('error')!r}")
     second = started["second"]
-    second_out, second_err = second.communicate(timeout=600)
+    out, err = second.communicate(timeout=600)
     stop.touch()
     seen, _ = reader.communicate(timeout=60)
-    overlap = Overlap(
-        started["impatient"], second_out, second_err, second.returncode, seen, reader.returncode, state_before
-    )
-    return night, overlap
+    waited = subprocess.CompletedProcess(second.args, second.returncode, out, err)
+    return night, Overlap(started["impatient"], waited, seen, reader.returncode, state_before)
 
 
 @dataclass
@@ -307,12 +303,12 @@ def test_one_refresh_at_a_time_a_reader_never_blocks_and_an_impatient_one_exits_
     assert overlap.impatient.returncode == 75
     [line] = overlap.impatient.stderr.strip().splitlines()
     assert line.startswith("error: the refresh started") and f"pid {os.getpid()}" in line
-    assert overlap.second_returncode == 0, overlap.second_err
-    assert "waiting for the refresh started" in overlap.second_err
-    assert f"by pid {os.getpid()}" in overlap.second_err
-    assert "Nothing changed" in overlap.second_out
+    assert overlap.second.returncode == 0, overlap.second.stderr
+    assert "waiting for the refresh started" in overlap.second.stderr
+    assert f"by pid {os.getpid()}" in overlap.second.stderr
+    assert "Nothing changed" in overlap.second.stdout
     assert fourth.outcome.success and fourth.outcome.replaced, fourth.outcome.report()
-    for text in (overlap.second_err, overlap.impatient.stderr, fourth.outcome.report()):
+    for text in (overlap.second.stderr, overlap.impatient.stderr, fourth.outcome.report()):
         assert "IOException" not in text and "Could not set lock" not in text and "Traceback" not in text
     # The reader was never blocked, and saw the old warehouse throughout, consistently.
     assert overlap.reader_returncode == 0
