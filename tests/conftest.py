@@ -22,7 +22,6 @@ import duckdb
 import pytest
 
 from dagster_project.dbt_parse_ahead import DBT_PARSE_STATE
-from dagster_project.dbt_project import prepare_manifest
 from dagster_project.refresh import RefreshOutcome, run_refresh
 from dagster_project.settings import code_inputs
 from store.build_lock import refresh_lock
@@ -207,9 +206,16 @@ def _no_developer_settings() -> None:
         os.environ.pop(name, None)
 
 
-# The definitions' dbt assets load from dbt's manifest: parsed here once when stale, as a refresh does, so
-# test modules that load the definitions find it (the xdist workers wait for the first parse).
-prepare_manifest()
+def pytest_configure(config: pytest.Config) -> None:
+    """The definitions' dbt assets load from dbt's manifest: parsed here once when stale, as a refresh does,
+    so test modules that load the definitions find it (the xdist workers wait for the first parse). Not in
+    xdist's controller, which runs no test: importing dagster-dbt there cost 3 CPU-s before any worker
+    started."""
+    if config.getoption("numprocesses", None) and not hasattr(config, "workerinput"):
+        return
+    from dagster_project.dbt_project import prepare_manifest
+
+    prepare_manifest()
 
 
 @pytest.fixture(scope="session")
