@@ -30,6 +30,7 @@ import shutil
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class Story:
     home: Path
     key: str
     atimes: dict[Path, float]
+    refreshed_from: float  # the time the refresh started: a file it wrote was changed since
     seconds: float
     peak_mb: float
     returncode: int
@@ -173,6 +175,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     key = f"secret-{secrets.token_hex(12)}"
     command = [sys.executable, "-m", "dagster_project.cli", "refresh"]
     command += ["--warehouse", str(warehouse.published)]
+    refreshed_from = time.time()
     with webapi_cutting_answers_short() as (base_url, requests):
         env = {**warehouse.env(), "BPS_API_KEY": key, "BPS_API_BASE": base_url, "DAGSTER_HOME": str(home)}
         seconds, peak, refresh = timed_run(command, env)
@@ -185,7 +188,8 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     print(f"hostile-files refresh: {seconds:.1f} s, peak {peak:.0f} MB of the process tree")
     output = refresh.stdout + refresh.stderr
     return Story(
-        warehouse, folder / "outside", home, key, atimes, seconds, peak, refresh.returncode, output,
+        warehouse, folder / "outside", home, key, atimes, refreshed_from, seconds, peak, refresh.returncode,
+        output,
         again.stdout + again.stderr, status.stdout + status.stderr, list(requests),
     )  # fmt: skip
 
@@ -258,12 +262,18 @@ def test_nothing_outside_the_landing_folder_was_read(story: Story):
             assert files_holding(secret.encode(), warehouse_folder, story.home) == []
 
 
-def files_holding(needle: bytes, *folders: Path) -> list[Path]:
+def files_holding(needle: bytes, *folders: Path, changed_since: float = 0.0) -> list[Path]:
+    """The files under `folders` holding `needle`, of those changed since `changed_since` (a file last
+    written before the refresh began cannot hold what only the refresh saw: the landing folder's crafted
+    2 GB sparse file and 200 MB CSV were read whole, 15-40 s, to prove nothing)."""
     return [
         p
         for f in folders
         for p in f.rglob("*")
-        if p.is_file() and not p.is_symlink() and needle in p.read_bytes()
+        if p.is_file()
+        and not p.is_symlink()
+        and p.stat().st_mtime >= changed_since
+        and needle in p.read_bytes()
     ]
 
 
@@ -297,7 +307,12 @@ def test_the_webapi_answer_cut_short_falls_back_to_the_saved_one_and_the_key_is_
     )
     assert any(home.rglob("runs.db")) and files_holding(runs[-1].run_id.encode(), home)  # records are there
     warehouse = story.warehouse
-    assert files_holding(key.encode(), home, warehouse.published.parent, warehouse.landing) == []
+    folders = (home, warehouse.published.parent, warehouse.landing)
+    # What the refresh wrote is searched: the answer it saved, its published file, its run records.
+    saved_answer = warehouse.landing / "bps-webapi" / poverty_line
+    written = (saved_answer, warehouse.published, *home.rglob("runs.db"))
+    assert all(path.stat().st_mtime >= story.refreshed_from for path in written)
+    assert files_holding(key.encode(), *folders, changed_since=story.refreshed_from) == []
 
 
 def test_a_refresh_without_a_key_after_it_finds_nothing_changed_without_reading_the_big_files(story: Story):
