@@ -197,13 +197,13 @@ def cached_ocr_outcome(scan: Path) -> OcrOutcome:
     """`ocr_outcome(scan)`, kept in `.cache/rat-scans/` under a key of the scan's bytes, the reader code
     (`ingest/`) and Tesseract's version: a reading is redone whenever any of them changes, and otherwise
     is the same reading (Tesseract is deterministic), which the OCR tests need not pay for again."""
-    return _kept(scan, "reading", ocr_outcome)
+    return kept_reading(scan, "reading", ocr_outcome)
 
 
 def cached_extraction(scan: Path) -> Extraction:
     """`read_rat(scan)`: everything the extractor saw in a scan (the OCR pages too), kept as
     `cached_ocr_outcome` keeps a reading."""
-    return _kept(scan, "extraction", read_rat)
+    return kept_reading(scan, "extraction", read_rat)
 
 
 def cached_plan_reading(scan: Path) -> dict[str, pd.DataFrame] | str:
@@ -216,16 +216,14 @@ def cached_plan_reading(scan: Path) -> dict[str, pd.DataFrame] | str:
         except RatDocumentError as refused:
             return str(refused)
 
-    return _kept(scan, "plan", read)
+    return kept_reading(scan, "plan", read)
 
 
-def _kept(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
-    """`read(scan)`, kept in `.cache/rat-scans/` under the scan's bytes, the reader code and Tesseract's
-    version; written atomically, so workers reading the same scan at once never see half a file."""
-    code, _ = fingerprint([REPO_ROOT / "ingest"])
-    key = hashlib.sha256(
-        json.dumps([_sha256(scan), code, _version("tesseract", "--version")]).encode()
-    ).hexdigest()[:16]
+def kept_reading(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
+    """`read(scan)`, kept in `.cache/rat-scans/` under the file's bytes, the reader code, the locked
+    packages (pdfplumber's version among them) and Tesseract's version: a reading is made again whenever
+    one of them changes. Written atomically, so workers reading the same file at once never see half."""
+    key = hashlib.sha256(json.dumps([_sha256(scan), *_reader_versions()]).encode()).hexdigest()[:16]
     path = CACHE_DIR / f"{kind}-{scan.stem}-{key}.pickle"
     if path.exists():
         return pickle.loads(path.read_bytes())
@@ -234,6 +232,12 @@ def _kept(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
     partial.write_bytes(pickle.dumps(made))
     os.replace(partial, path)
     return made
+
+
+@cache
+def _reader_versions() -> tuple[str, str, str]:
+    code, _ = fingerprint([REPO_ROOT / "ingest"])
+    return code, _sha256(REPO_ROOT / "requirements.lock"), _version("tesseract", "--version")
 
 
 def cell_score(rows: list) -> tuple[int, int]:

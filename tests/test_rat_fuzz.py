@@ -3,7 +3,8 @@ LibreOffice, and reportlab): every cell and budget line right, or flagged in `un
 never a wrong value without the flag.
 
 RAT_FUZZ_LAYOUTS (default 40) and RAT_FUZZ_FIRST_SEED choose the layouts; `make fuzz` runs 400.
-Renderings are cached under .cache/rat-fuzz/ by content, so a second run renders nothing.
+Renderings are cached under .cache/rat-fuzz/ by content, so a second run renders nothing, and readings
+under .cache/rat-scans/ by the PDF's bytes and the extractor's code (tests/scans.kept_reading).
 A failing layout names its seed: `python -m tests.rat_fuzz SEED` renders it again and shows the diff.
 """
 
@@ -17,6 +18,7 @@ from ingest.rat.extract import extract_rat
 from tests.rat_fuzz.render import RENDER_FAILURES, cache_key, rendered_corpus, soffice
 from tests.rat_fuzz.score import Score, scored
 from tests.rat_fuzz.spec import layout_spec, layout_specs
+from tests.scans import kept_reading
 
 LAYOUTS = int(os.environ.get("RAT_FUZZ_LAYOUTS", "40"))
 FIRST_SEED = int(os.environ.get("RAT_FUZZ_FIRST_SEED", "0"))
@@ -26,8 +28,8 @@ SPECS = layout_specs(LAYOUTS, FIRST_SEED)
 def _score(item: tuple[int, Path]) -> Score:
     seed, pdf = item
     spec = layout_spec(seed)
-    try:
-        return scored(spec, extract_rat(pdf))
+    try:  # a layout's reading is kept for the next run while its PDF and the extractor stay the same
+        return scored(spec, kept_reading(pdf, "fuzz", extract_rat))
     except Exception as error:  # a layout the extractor refuses is a failure of that layout, with its seed
         return Score(seed, wrong=[f"extraction failed: {error}"])
 
