@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from reporting.excel_export import DESCRIPTION_SHEET, write_excel_export
 from tests.conftest import Warehouse, query, run_cli
@@ -22,6 +22,12 @@ def warehouse(built_warehouse: Warehouse) -> Path:
 @pytest.fixture(scope="module")
 def workbook_path(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_excel_export(warehouse, tmp_path_factory.mktemp("exports"), day=date(2026, 3, 1))
+
+
+@pytest.fixture(scope="module")
+def book(workbook_path: Path) -> Workbook:
+    """The workbook as openpyxl reads it, once for the file's tests (3-4 CPU-s a reading); they only read."""
+    return load_workbook(workbook_path)
 
 
 def mart_names(warehouse: Path) -> list[str]:
@@ -41,9 +47,10 @@ def same(cell: object, value: object) -> bool:
     return cell == value
 
 
-def test_one_sheet_per_mart_frozen_filtered_and_named_by_date(warehouse: Path, workbook_path: Path):
+def test_one_sheet_per_mart_frozen_filtered_and_named_by_date(
+    warehouse: Path, workbook_path: Path, book: Workbook
+):
     assert workbook_path.name == "ntt_poverty_2026-03-01.xlsx"
-    book = load_workbook(workbook_path)
     marts = mart_names(warehouse)
     assert len(marts) >= 4 and "mart_rat_targets_vs_outcomes" in marts
     assert book.sheetnames == [*marts, DESCRIPTION_SHEET]
@@ -53,8 +60,7 @@ def test_one_sheet_per_mart_frozen_filtered_and_named_by_date(warehouse: Path, w
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
 
 
-def test_every_number_is_a_number_equal_to_the_warehouse(warehouse: Path, workbook_path: Path):
-    book = load_workbook(workbook_path)
+def test_every_number_is_a_number_equal_to_the_warehouse(warehouse: Path, book: Workbook):
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         for name in mart_names(warehouse):
             cursor = connection.execute(f"select * from main.{name}")
@@ -79,8 +85,8 @@ def test_every_number_is_a_number_equal_to_the_warehouse(warehouse: Path, workbo
     assert budget.cell(2, header.index("year") + 1).number_format == "0"  # 2023, not 2.023
 
 
-def test_keterangan_describes_every_column_from_the_dbt_docs(warehouse: Path, workbook_path: Path):
-    sheet = load_workbook(workbook_path)[DESCRIPTION_SHEET]
+def test_keterangan_describes_every_column_from_the_dbt_docs(warehouse: Path, book: Workbook):
+    sheet = book[DESCRIPTION_SHEET]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     marts = mart_names(warehouse)
     described = {(table, column): text for table, column, _, text in rows if column and table in marts}
