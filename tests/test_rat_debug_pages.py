@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from ingest.rat.debug_pages import debug_page_name, ocr_page_image, write_debug_pages
-from ingest.rat.extract import read_rat
+from ingest.rat.extract import Extraction, read_rat
 from ingest.rat.header import COLUMNS, STANDARD_COLUMNS
 from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from tests.conftest import run_cli
@@ -49,6 +49,12 @@ def drawn(tmp_path_factory: pytest.TempPathFactory):
     return completed, folder / "pages", out
 
 
+@pytest.fixture(scope="module")
+def extraction() -> Extraction:
+    """`read_rat` of the RAT 2023 report with the default settings, read once for the file's tests."""
+    return read_rat(RAT_2023_PDF)
+
+
 def test_every_matrix_page_is_drawn_at_its_size(drawn):
     completed, pages, out = drawn
     assert completed.returncode == 0, completed.stderr
@@ -70,9 +76,8 @@ def test_every_matrix_page_is_drawn_at_its_size(drawn):
     assert f"{len(names)} pages drawn as the extractor saw them" in completed.stderr
 
 
-def test_the_parsing_report_counts_what_the_gold_says(drawn):
+def test_the_parsing_report_counts_what_the_gold_says(drawn, extraction: Extraction):
     completed, _, _ = drawn
-    extraction = read_rat(RAT_2023_PDF)
     report = extraction.document.report
     assert f"parsing report: {report.line()}" in completed.stderr
 
@@ -129,7 +134,7 @@ def test_settings_reach_the_extractor_from_the_command_line(tmp_path: Path):
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
-def test_the_settings_are_one_frozen_object_with_a_default():
+def test_the_settings_are_one_frozen_object_with_a_default(extraction: Extraction):
     assert isinstance(DEFAULT_RAT_SETTINGS, RatSettings)
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_RAT_SETTINGS.column_tolerance = 4.0  # type: ignore[misc]
@@ -138,9 +143,7 @@ def test_the_settings_are_one_frozen_object_with_a_default():
     with pytest.raises(ValueError, match="max_header_rows"):
         DEFAULT_RAT_SETTINGS.replaced(["max_header_rows=2.5"])
     # The extraction with the defaults passed explicitly is the extraction.
-    assert (
-        read_rat(RAT_2023_PDF, settings=RatSettings()).document.rows == read_rat(RAT_2023_PDF).document.rows
-    )
+    assert read_rat(RAT_2023_PDF, settings=RatSettings()).document.rows == extraction.document.rows
 
 
 def test_a_scanned_page_is_drawn_over_the_image_ocr_read(tmp_path: Path):
