@@ -195,8 +195,9 @@ def ocr_outcome(scan: Path, settings: RatSettings = DEFAULT_RAT_SETTINGS) -> Ocr
 
 def cached_ocr_outcome(scan: Path) -> OcrOutcome:
     """`ocr_outcome(scan)`, kept in `.cache/rat-scans/` under a key of the scan's bytes, the reader code
-    (`ingest/`) and Tesseract's version: a reading is redone whenever any of them changes, and otherwise
-    is the same reading (Tesseract is deterministic), which the OCR tests need not pay for again."""
+    (`ingest/`), the locked packages and Tesseract's version (`kept_reading`): a reading is redone
+    whenever any of them changes, and otherwise is the same reading (Tesseract is deterministic), which
+    the OCR tests need not pay for again."""
     return kept_reading(scan, "reading", ocr_outcome)
 
 
