@@ -7,6 +7,7 @@ own copy of the built state (`warehouse`): the published file and the build fold
 its refresh reads only what the test adds.
 """
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.dbt_parse_ahead import DBT_PARSE_STATE
+from dagster_project.dbt_parse_ahead import DBT_PARSE_STATE, PARSED_FOR
 from dagster_project.refresh import RefreshOutcome, run_refresh
 from dagster_project.settings import code_inputs
 from store.build_lock import refresh_lock
@@ -238,6 +239,28 @@ def built_warehouse(_no_developer_settings: None) -> Warehouse:
     return built
 
 
+COPIES = WAREHOUSE_CACHE / "copies"
+_held_copy_locks: list = []  # this session's lock on its copies folder, held until the process ends
+_copy_folders: list[Path] = []  # the folder chosen on the first copy
+
+
+def _copies_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this test worker keeps its warehouse copy: .cache/test-warehouse/copies/<worker>/, the same
+    path every run, so the dbt parse state made for it in one run is valid in the next (dbt re-parses the
+    whole project, 6 to 9 CPU-s, for a new database path). A second session running beside this one (its
+    worker of the same name holds the lock) keeps its copy in its own temporary folder instead."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    COPIES.mkdir(parents=True, exist_ok=True)
+    lock = (COPIES / f"{worker}.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return tmp_path_factory.getbasetemp() / "warehouse-copy"
+    _held_copy_locks.append(lock)
+    return COPIES / worker
+
+
 def private_copy(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """A copy of the built warehouse (published file, build folder) with an empty landing folder.
 
@@ -245,13 +268,20 @@ def private_copy(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> 
     refresh: dbt re-parses the whole project when the database path in its profile changes, which a
     folder per test would make every refresh pay. So a worker holds one copy at a time.
     """
-    folder = tmp_path_factory.getbasetemp() / "warehouse-copy"
-    parse_state = folder / "warehouse" / ".build" / "dbt-target" / DBT_PARSE_STATE
-    kept = parse_state.read_bytes() if parse_state.exists() else None
+    if not _copy_folders:
+        _copy_folders.append(_copies_folder(tmp_path_factory))
+    folder = _copy_folders[0]
+    dbt_target = folder / "warehouse" / ".build" / "dbt-target"
+    # The parse state and the build file it was made for, together: the built warehouse's copied marker
+    # names the cache's build file, and a refresh finding it would start a parse ahead (3.5 CPU-s) for
+    # nothing.
+    state = [dbt_target / DBT_PARSE_STATE, dbt_target / PARSED_FOR]
+    kept = {path: path.read_bytes() for path in state if path.is_file()}
     shutil.rmtree(folder, ignore_errors=True)
     copy = built.copy_to(folder)
-    if kept is not None:
-        parse_state.write_bytes(kept)
+    if len(kept) == len(state):
+        for path, content in kept.items():
+            path.write_bytes(content)
     return copy
 
 
