@@ -310,7 +310,17 @@ class Night:
         cls, warehouse: Warehouse, published: dict[str, Query], build: dict[str, Query] | None = None
     ) -> "Night":
         """Refresh, then run each query on the published file (`published`) or the build file (`build`)."""
-        outcome = warehouse.refresh()
+        return cls.with_rows(warehouse, warehouse.refresh(), published, build)
+
+    @classmethod
+    def with_rows(
+        cls,
+        warehouse: Warehouse,
+        outcome: RefreshOutcome,
+        published: dict[str, Query],
+        build: dict[str, Query] | None = None,
+    ) -> "Night":
+        """A refresh's outcome, with each query run now on the published or the build file."""
         rows = {name: warehouse.query(*_sql_and_params(q)) for name, q in published.items()}
         rows |= {name: warehouse.query_build(*_sql_and_params(q)) for name, q in (build or {}).items()}
         return cls(outcome, rows)

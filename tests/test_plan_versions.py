@@ -4,7 +4,8 @@ Night 1 lands what users drop on a first night: a copy of the loaded 2023 plan, 
 Legal paper, a plan without a readable year, a damaged PDF and a newer BPS table. Night 2 removes the copy,
 adds a revision (Perubahan) of 2023 and a 2025 plan, and replaces the 2024 plan with a damaged copy of it;
 its first refresh is killed while writing the plans' rows.
-Night 3 removes the revision after the build file was left with a plan's rows loaded twice, and lands four
+Night 3 removes the revision after the build file was left with a plan's rows loaded twice, replaces the
+damaged PDF of night 1 with another damaged copy (judged again, nothing of it published), and lands four
 plans whose cells are hostile text (issue 23, items 5 and 6), generated from the gold matrix:
 - 2026: one budget line's Pagu reads `<script>alert(6)</script>`, 2027: `2023: 1.000.000`; neither is an
   amount, so each plan fails the plan gate with the cell, its row and page, and nothing of it publishes;
@@ -49,6 +50,7 @@ from tests.rat_render import Layout, load_gold_cells, render_matrix
 
 COPY = "RAT NTT 2023 (salinan).pdf"
 PLAN_2024 = "RAT_2024_legal.pdf"
+DAMAGED = "RAT_2025_damaged.pdf"
 REVISION = "RAT_NTT_2023_perubahan.pdf"
 OLD_PAGU, NEW_PAGU = 37_829_800, 2_000_000_000
 REVISED_TOTAL = RAT_2023_TOTAL - OLD_PAGU + NEW_PAGU
@@ -71,6 +73,7 @@ QUERIES = {
         select round(sum(allocated_pagu) + any_value(province_wide_pagu)) from main.mart_budget_vs_poverty
         where year = 2023""",
     "p0_sumba_barat_2026": (P0_OF, 5301, 2026),
+    "damaged_2025_sha256": f"select sha256 from provenance.quarantine where source_file like '%{DAMAGED}'",
 }
 ROWS_PER_FILE = "select _source_file, count(*) from raw.rat_matrix_rows group by 1 order by 1"
 ORIGINAL_ROWS = "select count(*) from raw.rat_matrix_rows where _source_file like '%Penanggulangan%'"
@@ -110,6 +113,7 @@ class PlanStory:
     warehouse: Warehouse
     nights: list[Night]
     good_2024_sha256: str
+    changed_damage_sha256: str
     before_kill: tuple
     after_kill: tuple
     csv_export: Path
@@ -141,7 +145,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     )
     good_2024 = sha256_of(landing / PLAN_2024)
     render_plan(landing / "RAT_tanpa_tahun.pdf", year_in_header=False)
-    truncated_copy(landing / "RAT_2025_damaged.pdf")
+    truncated_copy(landing / DAMAGED)
     (landing / "P0_kabkota_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
     first = Night.after_refresh(warehouse, QUERIES)
 
@@ -163,6 +167,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
 
     _double_the_original_plan(warehouse.build)
     (landing / REVISION).unlink()
+    changed_damage = truncated_copy(landing / DAMAGED, fraction=0.5)  # changed, still broken
     _land_plans_with_hostile_cells(landing)
     third = Night.after_refresh(
         warehouse, QUERIES | CELLS_QUERIES, build={"original_rows": ORIGINAL_ROWS} | CELLS_BUILD
@@ -180,7 +185,16 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
     xlsx = next((out / "xlsx").glob("*.xlsx"))
     nights = [first, second, third]
     return PlanStory(
-        warehouse, nights, good_2024, before_kill, after_kill, out / "csv", xlsx, extracted, status.stdout
+        warehouse,
+        nights,
+        good_2024,
+        sha256_of(changed_damage),
+        before_kill,
+        after_kill,
+        out / "csv",
+        xlsx,
+        extracted,
+        status.stdout,
     )
 
 
@@ -240,6 +254,16 @@ def test_a_damaged_pdf_is_quarantined_by_name_and_cause(story: PlanStory):
     ]
     assert check == "not_a_pdf" and "damaged or truncated" in reason
     assert any("RAT_2025_damaged.pdf" in text for text in first.outcome.quarantined)
+
+
+def test_a_changed_but_still_damaged_pdf_is_judged_again_and_publishes_nothing(story: PlanStory):
+    first, third = story.nights[0], story.nights[2]
+    assert first.rows["damaged_2025_sha256"] != third.rows["damaged_2025_sha256"]
+    assert third.rows["damaged_2025_sha256"] == [(story.changed_damage_sha256,)]
+    [line] = [line for line in third.outcome.quarantined if DAMAGED in line]
+    assert "damaged or truncated" in line
+    assert ledger(third)[DAMAGED] == "quarantined"
+    assert all(DAMAGED not in str(file_names) for *_, file_names, _ in third.rows["documents"])
 
 
 def test_a_plan_without_a_readable_year_is_quarantined_and_the_rest_publishes(story: PlanStory):
