@@ -240,6 +240,9 @@ def built_warehouse(_no_developer_settings: None) -> Warehouse:
 
 
 COPIES = WAREHOUSE_CACHE / "copies"
+# A copy's folder is named with a quote, as a user's may be: every story then shows that paths reach SQL and
+# dbt as data (tests/test_hostile_files.py is about it).
+QUOTED_FOLDER = "o'clock"
 _held_copy_locks: list = []  # this session's lock on its copies folder, held until the process ends
 _copy_folders: list[Path] = []  # the folder chosen on the first copy
 
@@ -271,14 +274,14 @@ def private_copy(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> 
     if not _copy_folders:
         _copy_folders.append(_copies_folder(tmp_path_factory))
     folder = _copy_folders[0]
-    dbt_target = folder / "warehouse" / ".build" / "dbt-target"
+    dbt_target = folder / QUOTED_FOLDER / "warehouse" / ".build" / "dbt-target"
     # The parse state and the build file it was made for, together: the built warehouse's copied marker
     # names the cache's build file, and a refresh finding it would start a parse ahead (3.5 CPU-s) for
     # nothing.
     state = [dbt_target / DBT_PARSE_STATE, dbt_target / PARSED_FOR]
     kept = {path: path.read_bytes() for path in state if path.is_file()}
     shutil.rmtree(folder, ignore_errors=True)
-    copy = built.copy_to(folder)
+    copy = built.copy_to(folder / QUOTED_FOLDER)
     if len(kept) == len(state):
         for path, content in kept.items():
             path.write_bytes(content)

@@ -42,9 +42,17 @@ import pytest
 
 from bench.run import timed_run
 from ingest.spreadsheet_safe import FORMULA_STARTS
-from store.paths import BUNDLED_DATA_DIR
+from store.paths import BUNDLED_DATA_DIR, display_path
 from tests import hostile_files as crafted
-from tests.conftest import POVERTY_LINE_2024_FILE, TEST_OUTPUT, Warehouse, cli_env, run_cli
+from tests.conftest import (
+    POVERTY_LINE_2024_FILE,
+    QUOTED_FOLDER,
+    TEST_OUTPUT,
+    Warehouse,
+    cli_env,
+    private_copy,
+    run_cli,
+)
 from tests.conftest import query as query_file
 
 PEAK_MB_LIMIT = 2500
@@ -167,7 +175,9 @@ def land_everything(landing: Path, outside: Path, token: str) -> dict[Path, floa
 @pytest.fixture(scope="module")
 def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Story:
     folder = tmp_path_factory.mktemp("hostile")
-    warehouse = built_warehouse.copy_to(folder / "o'clock")
+    # The worker's copy (its folder named with a quote), whose dbt parse state is kept from run to run.
+    warehouse = private_copy(built_warehouse, tmp_path_factory)
+    assert QUOTED_FOLDER in str(warehouse.published)
     home = folder / "dagster_home"
     home.mkdir()
     token = f"CANARY-{secrets.token_hex(8)}"
@@ -196,7 +206,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
 
 def ledger(story: Story) -> dict[str, tuple[str, str, str]]:
     """File name (as the ledger shows it, relative to the landing folder) -> (source, status, reason)."""
-    landing = story.warehouse.landing.resolve().as_posix() + "/"
+    landing = display_path(story.warehouse.landing) + "/"  # as the ledger names files (repo-relative)
     rows = query_file(
         story.warehouse.published, "select source_file, source, status, reason from provenance.source_files"
     )
@@ -236,7 +246,7 @@ def test_the_refresh_publishes_the_rest_within_its_memory_and_says_each_file_in_
         assert status == "quarantined" and said in reason, (name, status, reason)
         line = next(line for line in story.output.splitlines() if f"quarantined: {reason[:60]}" in line)
         assert "\x1b" not in line  # one line each, nothing a terminal obeys
-    assert files[".hidden.csv"][1:] == ("ignored", f"{story.warehouse.landing.resolve()}/.hidden.csv: "
+    assert files[".hidden.csv"][1:] == ("ignored", f"{display_path(story.warehouse.landing)}/.hidden.csv: "
                                         "a hidden file (its name starts with a dot): not read; without the "
                                         "dot it would be")  # fmt: skip
     assert files["garis_kemiskinan_\\xff.csv"][1] == "duplicate"  # read, recognised as the bundled bytes
