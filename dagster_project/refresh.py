@@ -8,8 +8,11 @@ config holds nothing but the log level.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -176,6 +179,27 @@ def refresh(
         return _run_job(settings, log_level, started)
 
 
+@contextmanager
+def sigterm_kept() -> Iterator[None]:
+    """SIGTERM's handling as it was before, once a Dagster run in this process is over.
+
+    Dagster points SIGTERM at SIGINT's handler while it runs, and after the run at whatever SIGINT's handler
+    is then: the Python handler that raises KeyboardInterrupt, or SIG_IGN in a process a shell started in
+    the background (`make test &`, a nohup'd script: the shell ignores SIGINT there). An ignored SIGTERM is
+    inherited by every process started afterwards, so a `dbt parse` stopped with SIGTERM ran to its end
+    (9-15 s) and a Dask worker was only stopped by SIGKILL.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread; Dagster leaves them alone too
+        return
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        yield
+    finally:
+        if before is not None:  # None: set outside Python, which cannot be restored from here
+            signal.signal(signal.SIGTERM, before)
+
+
 def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutcome:
     """The refresh job, in this process, with the resources made from `settings`."""
     import dagster as dg
@@ -200,9 +224,10 @@ def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutco
     # one line (ReadEngineError), before anything is read or written.
     with instance, connected_engine(settings) as engine:
         resources = run_resources(settings, engine)
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config, resources=resources
-        )
+        with sigterm_kept():
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False, run_config=run_config, resources=resources
+            )
         run = read_run(instance, result.run_id)
         planned = _planned_assets(job)
         outcome = outcome_of(run, planned, settings.warehouse_path, time.monotonic() - started)

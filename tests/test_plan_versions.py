@@ -21,6 +21,7 @@ costs half a minute: the hostile cells ride on night 3 rather than a refresh of 
 import csv
 import json
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +121,7 @@ class PlanStory:
     xlsx_export: Path
     extracted: Path
     status: str
+    sigterm: tuple  # SIGTERM's handling before the first night and after the last
 
 
 def _double_the_original_plan(build: Path) -> None:
@@ -144,6 +146,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
         Layout("legal", LEGAL, font="Times-Roman", year=2024, cover_title=(*cover, "TAHUN 2024")),
     )
     good_2024 = sha256_of(landing / PLAN_2024)
+    sigterm_before = signal.getsignal(signal.SIGTERM)
     render_plan(landing / "RAT_tanpa_tahun.pdf", year_in_header=False)
     truncated_copy(landing / DAMAGED)
     (landing / "P0_kabkota_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
@@ -173,6 +176,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
         warehouse, QUERIES | CELLS_QUERIES, build={"original_rows": ORIGINAL_ROWS} | CELLS_BUILD
     )
 
+    sigterm = (sigterm_before, signal.getsignal(signal.SIGTERM))
     out = tmp_path_factory.mktemp("exports")
     for file_format in ("csv", "xlsx"):
         done = warehouse.cli("export", "--format", file_format, "--out", str(out / file_format))
@@ -195,6 +199,7 @@ def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
         xlsx,
         extracted,
         status.stdout,
+        sigterm,
     )
 
 
@@ -254,6 +259,12 @@ def test_a_damaged_pdf_is_quarantined_by_name_and_cause(story: PlanStory):
     ]
     assert check == "not_a_pdf" and "damaged or truncated" in reason
     assert any("RAT_2025_damaged.pdf" in text for text in first.outcome.quarantined)
+
+
+def test_three_refreshes_leave_the_process_sigterm_as_they_found_it(story: PlanStory):
+    """Dagster re-points SIGTERM when a run ends (tests/test_refresh_signals.py); the refresh puts it back."""
+    before, after = story.sigterm
+    assert after == before
 
 
 def test_a_changed_but_still_damaged_pdf_is_judged_again_and_publishes_nothing(story: PlanStory):
