@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from dagster_project.dbt_parse_ahead import DBT_PARSE_STATE, PARSED_FOR
-from dagster_project.refresh import RefreshOutcome, run_refresh
+from dagster_project.refresh import RefreshOutcome, run_refresh, sigterm_kept
 from dagster_project.settings import code_inputs
 from store.build_lock import refresh_lock
 from store.fingerprint import fingerprint
@@ -205,6 +205,16 @@ def _no_developer_settings() -> None:
     """Tests see neither the developer's warehouse, landing folder and Dagster home nor a WebAPI key."""
     for name in _DEVELOPER_SETTINGS:
         os.environ.pop(name, None)
+
+
+@pytest.fixture(autouse=True)
+def _sigterm_as_it_was() -> Iterator[None]:
+    """SIGTERM as it was, after every test. Dagster run in a test's process (a sensor evaluated, a job)
+    re-points SIGTERM at SIGINT's handler when it ends: SIG_IGN in a `make test` a shell started in the
+    background, and every process a later test started ignored SIGTERM (a dbt parse meant to be stopped
+    ran 17-19 s to its end after tests/test_automation.py). The refresh restores it itself."""
+    with sigterm_kept():
+        yield
 
 
 def pytest_configure(config: pytest.Config) -> None:
