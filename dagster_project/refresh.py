@@ -186,8 +186,8 @@ def sigterm_kept() -> Iterator[None]:
     Dagster points SIGTERM at SIGINT's handler while it runs, and after the run at whatever SIGINT's handler
     is then: the Python handler that raises KeyboardInterrupt, or SIG_IGN in a process a shell started in
     the background (`make test &`, a nohup'd script: the shell ignores SIGINT there). An ignored SIGTERM is
-    inherited by every process started afterwards, so a `dbt parse` stopped with SIGTERM ran to its end
-    (9-15 s) and a Dask worker was only stopped by SIGKILL.
+    inherited by every process started afterwards that sets no handler of its own: a `dbt parse` stopped
+    with SIGTERM ran to its end (9-17 s).
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread; Dagster leaves them alone too
