@@ -28,6 +28,7 @@ from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
     POOR_COUNT_FILE,
     Night,
+    Query,
     Warehouse,
     kill_refresh_when,
     private_copy,
@@ -102,7 +103,7 @@ def _wait_for_holder(warehouse: Warehouse, pid: int, timeout: float = 120) -> No
 
 
 def refresh_overlapped(
-    warehouse: Warehouse, workdir: Path, published: dict, build: dict
+    warehouse: Warehouse, workdir: Path, published: dict[str, Query], build: dict[str, Query]
 ) -> tuple[Night, Overlap]:
     """A night in this process, with a reader holding the published file open throughout; once the night
     holds the warehouse, `refresh --wait 0` is run and a `refresh` (which waits) started beside it. The
