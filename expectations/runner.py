@@ -148,7 +148,8 @@ def _validation(context, frame: pd.DataFrame, spec: SuiteSpec, result_format: st
             name=name, validation_definitions=[definition], result_format={"result_format": result_format}
         )
     )
-    checked = checkpoint.run(batch_parameters={"dataframe": inert_text(frame)})
+    seen = _repeated_text_as_categories(inert_text(frame), spec)
+    checked = checkpoint.run(batch_parameters={"dataframe": seen})
     [validation] = checked.run_results.values()
     return validation
 
@@ -218,12 +219,47 @@ def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if escaped is None else escaped
 
 
+# Below this many rows a validation costs GX's own overhead, whatever the columns hold.
+CATEGORIES_FROM_ROWS = 1_000
+
+
+def _repeated_text_as_categories(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
+    """`frame` with each text column that repeats a few values over many rows (an indicator, a unit, a
+    source file) as a pandas category, for GX: each row condition (`indicator=="P0"`, two per indicator)
+    then compares small codes, not every row's string, and filters a lighter frame (raw.bps_downloads,
+    75,000 rows, two suites: 1.65 -> 1.05 CPU-s). Values, nulls and row labels stay as they were, so what
+    passes, fails and is reported is the same; columns compared pairwise stay text (two categories with
+    different values cannot be compared)."""
+    if len(frame) < CATEGORIES_FROM_ROWS:
+        return frame
+    paired = {getattr(e, key, None) for e in spec.expectations for key in ("column_A", "column_B")}
+    repeated = {}
+    for column in frame.columns:
+        values = frame[column]
+        text = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+        if not text or column in paired:
+            continue
+        try:
+            distinct = values.dropna().unique()
+        except TypeError:  # unhashable cells (a list column)
+            continue
+        if len(distinct) * 10 <= len(values) and all(isinstance(value, str) for value in distinct):
+            repeated[column] = values.astype("category")
+    return frame.assign(**repeated) if repeated else frame
+
+
 def _marked(values: pd.Series) -> pd.Series:
-    """Which cells of a text column hold markup or control characters (cells that are not text: none)."""
-    try:  # pandas' string methods: 0.17 against 0.28-0.37 CPU-s of a Python call per cell on 75,000 rows
-        return values.str.contains(_MARKUP.pattern, regex=True, na=False).astype(bool)
-    except AttributeError:  # an object column holding no text at all (numbers, dates): `.str` refuses it
+    """Which cells of a text column hold markup or control characters (cells that are not text: none).
+
+    Each distinct value is searched once: a raw table repeats a few names, codes and units over every row
+    (75,000 rows of raw.bps_downloads, its text columns: 0.24 CPU-s searching every cell, 0.06 searching
+    the distinct values)."""
+    try:
+        distinct = values.unique()
+    except TypeError:  # unhashable cells (a list column): every cell searched
         return values.map(lambda v: isinstance(v, str) and _MARKUP.search(v) is not None).astype(bool)
+    marked = [value for value in distinct if isinstance(value, str) and _MARKUP.search(value) is not None]
+    return values.isin(marked) if marked else pd.Series(False, index=values.index)
 
 
 def _failure_on_rows(
