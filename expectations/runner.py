@@ -148,8 +148,7 @@ def _validation(context, frame: pd.DataFrame, spec: SuiteSpec, result_format: st
             name=name, validation_definitions=[definition], result_format={"result_format": result_format}
         )
     )
-    seen = _repeated_text_as_categories(inert_text(frame), spec)
-    checked = checkpoint.run(batch_parameters={"dataframe": seen})
+    checked = checkpoint.run(batch_parameters={"dataframe": frame_for_gx(frame, spec)})
     [validation] = checked.run_results.values()
     return validation
 
@@ -201,65 +200,55 @@ def validate_dataframe(
 _MARKUP = re.compile(r"[<>&\x00-\x1f\x7f-\x9f]")
 
 
-def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` as Great Expectations sees it: text cells holding markup or control characters escaped
-    (`&lt;script&gt;`, `\\x1b`). Data Docs render an unexpected value as it is, so a cell reading
-    `<script>` would run in the browser of whoever opens them; no value set or range an expectation checks
-    holds such characters, so what passes and fails is the same, and the failures, their examples and rows
-    are read from `frame` itself."""
-    escaped = None
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
-            continue
-        marked = _marked(values)
-        if marked.any():
-            escaped = frame.copy() if escaped is None else escaped
-            escaped.loc[marked, column] = values[marked].map(lambda v: html.escape(printable(v)))
-    return frame if escaped is None else escaped
-
-
 # Below this many rows a validation costs GX's own overhead, whatever the columns hold.
 CATEGORIES_FROM_ROWS = 1_000
 
 
-def _repeated_text_as_categories(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
-    """`frame` with each text column that repeats a few values over many rows (an indicator, a unit, a
-    source file) as a pandas category, for GX: each row condition (`indicator=="P0"`, two per indicator)
-    then compares small codes, not every row's string, and filters a lighter frame (raw.bps_downloads,
-    75,000 rows, two suites: 1.65 -> 1.05 CPU-s). Values, nulls and row labels stay as they were, so what
-    passes, fails and is reported is the same; columns compared pairwise stay text (two categories with
-    different values cannot be compared)."""
-    if len(frame) < CATEGORIES_FROM_ROWS:
-        return frame
+def frame_for_gx(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
+    """`frame` as Great Expectations sees it, one pass over its text columns, each distinct value looked at
+    once (a raw table repeats a few names, codes and units over every row):
+
+    - Text holding markup or control characters is escaped (`&lt;script&gt;`, `\\x1b`). Data Docs render an
+      unexpected value as it is, so a cell reading `<script>` would run in the browser of whoever opens
+      them; no value set or range an expectation checks holds such characters, so what passes and fails is
+      the same. Searching the distinct values: 0.24 -> 0.06 CPU-s on raw.bps_downloads (75,000 rows).
+    - Text columns repeating a few values over many rows (an indicator, a unit, a source file) become
+      pandas categories: each row condition (`indicator=="P0"`, two per indicator) then compares small codes
+      instead of every row's string and filters a lighter frame (raw.bps_downloads's two suites, old and
+      new code alternated: about 2.1 -> 1.6 CPU-s). Columns compared pairwise stay text (two categories
+      with different values cannot be compared).
+
+    Values, nulls and row labels are otherwise as they were: failures, their examples and rows are read
+    from `frame` itself."""
+    as_categories = len(frame) >= CATEGORIES_FROM_ROWS
     paired = {getattr(e, key, None) for e in spec.expectations for key in ("column_A", "column_B")}
-    repeated = {}
+    changed = {}
     for column in frame.columns:
         values = frame[column]
-        text = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
-        if not text or column in paired:
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
             continue
         try:
-            distinct = values.dropna().unique()
-        except TypeError:  # unhashable cells (a list column)
+            distinct = values.unique()
+        except TypeError:  # unhashable cells (a list column): every cell searched, no categories
+            marked = values.map(lambda v: isinstance(v, str) and _MARKUP.search(v) is not None).astype(bool)
+            if marked.any():
+                changed[column] = values.mask(marked, values[marked].map(_escaped))
             continue
-        if len(distinct) * 10 <= len(values) and all(isinstance(value, str) for value in distinct):
-            repeated[column] = values.astype("category")
-    return frame.assign(**repeated) if repeated else frame
+        texts = [value for value in distinct if isinstance(value, str)]
+        markup = {value: _escaped(value) for value in texts if _MARKUP.search(value) is not None}
+        seen = values.replace(markup) if markup else values
+        only_text = len(texts) == len(distinct) or all(
+            pd.isna(value) for value in distinct if not isinstance(value, str)
+        )
+        if as_categories and column not in paired and only_text and len(texts) * 10 <= len(values):
+            seen = seen.astype("category")
+        if seen is not values:
+            changed[column] = seen
+    return frame.assign(**changed) if changed else frame
 
 
-def _marked(values: pd.Series) -> pd.Series:
-    """Which cells of a text column hold markup or control characters (cells that are not text: none).
-
-    Each distinct value is searched once: a raw table repeats a few names, codes and units over every row
-    (75,000 rows of raw.bps_downloads, its text columns: 0.24 CPU-s searching every cell, 0.06 searching
-    the distinct values)."""
-    try:
-        distinct = values.unique()
-    except TypeError:  # unhashable cells (a list column): every cell searched
-        return values.map(lambda v: isinstance(v, str) and _MARKUP.search(v) is not None).astype(bool)
-    marked = [value for value in distinct if isinstance(value, str) and _MARKUP.search(value) is not None]
-    return values.isin(marked) if marked else pd.Series(False, index=values.index)
+def _escaped(value: str) -> str:
+    return html.escape(printable(value))
 
 
 def _failure_on_rows(
