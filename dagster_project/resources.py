@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
@@ -193,6 +194,22 @@ def refresh_lock(context: dg.InitResourceContext) -> Iterator[None]:
         yield None
 
 
+class BuildFile(DuckDBResource):
+    """dagster-duckdb's resource, whose connection is also closed when the block using it raises.
+
+    Its own `get_connection` closes the connection only after a block that ended without an error; the
+    traceback Dagster keeps of a failed step then keeps it open, and DuckDB refused the refresh's next
+    connection to the file ("different configuration"), which hid the step's error behind its own."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with super().get_connection() as connection:
+            try:
+                yield connection
+            finally:
+                connection.close()  # closing twice (here, then dagster-duckdb) does nothing
+
+
 @dg.resource(
     required_resource_keys={"warehouse", "refresh_lock"},
     description="Connections to the warehouse's build file (DuckDB allows one writer: this run).",
@@ -200,7 +217,7 @@ def refresh_lock(context: dg.InitResourceContext) -> Iterator[None]:
 def build_file(context: dg.InitResourceContext) -> DuckDBResource:
     path = context.resources.warehouse.settings.build_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return DuckDBResource(database=str(path))
+    return BuildFile(database=str(path))
 
 
 @dg.resource(
