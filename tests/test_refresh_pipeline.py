@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from store.paths import BUNDLED_DATA_DIR
 from tests.conftest import P0_FILE, Warehouse, query
 
 FACT_BY_NAME = """
@@ -112,10 +113,16 @@ def test_bad_p0_is_held_back_the_gate_stops_the_gap_and_nothing_is_published(
     assert warehouse.query(FACT_BY_NAME, "Sumba Barat", 2018, "P0") == [(28.51,)]
 
 
-def test_gate_outcome_lists_skipped_models(data_copy: Path, tmp_path: Path):
-    p0 = data_copy / P0_FILE
-    p0.write_text(p0.read_text().replace(",29.28,28.51,", ",29.28,285.1,", 1))  # Sumba Barat 2018
-    fresh = Warehouse(tmp_path / "fresh" / "ntt_poverty.duckdb", data_copy / "landing", data_copy)
+def test_gate_outcome_lists_skipped_models(tmp_path: Path):
+    """A new warehouse's first refresh, of the P0 table alone: the gate stops it, nothing is published, and
+    the outcome says what was built and what was not (every other bundled file would only add reading)."""
+    data = tmp_path / "data"
+    p0 = data / P0_FILE
+    p0.parent.mkdir(parents=True)
+    (data / "landing").mkdir()
+    text = (BUNDLED_DATA_DIR / P0_FILE).read_text()
+    p0.write_text(text.replace(",29.28,28.51,", ",29.28,285.1,", 1))  # Sumba Barat 2018
+    fresh = Warehouse(tmp_path / "fresh" / "ntt_poverty.duckdb", data / "landing", data)
 
     outcome = fresh.refresh(log_level="ERROR")
 
