@@ -25,7 +25,7 @@ from distributed import Client
 import tests.hostile_pdfs
 from dagster_project.refresh import RefreshOutcome, refresh
 from dagster_project.settings import Settings
-from ingest.rat.tables import ROWS_TABLE, read_rat_plan
+from ingest.rat.tables import ROWS_TABLE
 from ingest.sources import RAT_PLANS, readers_version
 from store.contract import Source
 from store.dask_cluster import ClusterEngine, ClusterError, check_versions
@@ -35,6 +35,7 @@ from tests.dask_processes import LocalCluster
 from tests.hostile_pdfs import memory_bomb_pdf, read_or_misbehave
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.plans import render_plan
+from tests.scans import cached_plan_reading
 
 # The workers have this project, not its tests: the test reader travels with its calls, by value (Dask
 # pickles by reference what pickle can; a lambda it cannot, so cloudpickle takes the call whole).
@@ -192,7 +193,8 @@ def test_a_scheduler_that_does_not_answer_stops_the_refresh_in_one_line(built_wa
 
 @pytest.fixture(scope="module")
 def whole_report() -> dict[str, pd.DataFrame]:
-    return read_rat_plan(RAT_2023_PDF)
+    """read_rat_plan of the whole report in this process, kept for the next run (tests/scans.py)."""
+    return cached_plan_reading(RAT_2023_PDF)
 
 
 @pytest.fixture

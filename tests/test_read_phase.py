@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ingest.rat.pages import joined_reading, plan_reading, read_page_range
-from ingest.rat.tables import ROWS_TABLE, read_rat_plan
+from ingest.rat.tables import ROWS_TABLE
 from ingest.sources import RAT_PLANS
 from store.contract import PagePlan, Problem, Source
 from store.read_engines import EmbeddedPool, InlineEngine
@@ -46,7 +46,9 @@ def read_all(engine, source: Source, paths: list[Path], budget: ReadBudget) -> d
 
 @pytest.fixture(scope="module")
 def whole() -> dict[str, pd.DataFrame]:
-    return read_rat_plan(RAT_2023_PDF)
+    """The reference: read_rat_plan of the whole report, kept for the next run under the reader code's
+    digest (tests/scans.py), as the scans' readings are."""
+    return cached_plan_reading(RAT_2023_PDF)
 
 
 @pytest.mark.parametrize("chunk_pages", CUTTING_CHUNKS)
