@@ -229,6 +229,7 @@ def kept_reading(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
     if path.exists():
         return pickle.loads(path.read_bytes())
     made = read(scan)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone's first reading may come before any scan
     partial = path.with_suffix(f".{os.getpid()}.partial")
     partial.write_bytes(pickle.dumps(made))
     os.replace(partial, path)
