@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from ingest.bps import read_bps_table
-from ingest.rat.extract import extract_rat
 from ingest.rat.funding import FUNDING_SOURCES
 from store.paths import BUNDLED_DATA_DIR
 from tests.conftest import POOR_COUNT_FILE, Warehouse, query
 from tests.pdf_fixtures import RAT_2023_PDF
-from tests.scans import kept_reading
+from tests.scans import cached_extraction
 
 README_QUERY = """
     select regency_name, p0, p0_rank, rupiah_per_poor_person
@@ -30,7 +29,7 @@ def warehouse(built_warehouse: Warehouse) -> Path:
 
 def independent_rupiah_per_poor_person() -> dict[int, float]:
     """Budget per poor person for 2023, from the extractor's rows and the BPS table, without any SQL."""
-    document = kept_reading(RAT_2023_PDF, "document", extract_rat)  # kept for the next run (tests/scans.py)
+    document = cached_extraction(RAT_2023_PDF).document  # read_rat, kept for the next run (tests/scans.py)
     lines: dict[int, dict] = {}
     for row in document.rows:
         if row.budget_line is None:
