@@ -17,6 +17,11 @@ FACT_BY_NAME = """
 """
 
 
+def p0_table_with_an_impossible_value() -> str:
+    """The bundled kab/kota P0 table with Sumba Barat's 2018 figure at 285.1 percent (28.51 in the file)."""
+    return (BUNDLED_DATA_DIR / P0_FILE).read_text().replace(",29.28,28.51,", ",29.28,285.1,", 1)
+
+
 @pytest.fixture
 def published(built_warehouse: Warehouse) -> Path:
     return built_warehouse.published
@@ -95,8 +100,7 @@ def test_bad_p0_is_held_back_the_gate_stops_the_gap_and_nothing_is_published(
 ):
     """An NTT figure that cannot be true is held back; NTT's figures must be complete: nothing publishes."""
     before = warehouse.sha256()
-    p0 = data_copy / P0_FILE
-    p0.write_text(p0.read_text().replace(",29.28,28.51,", ",29.28,285.1,", 1))  # Sumba Barat 2018
+    (data_copy / P0_FILE).write_text(p0_table_with_an_impossible_value())
     warehouse.data_dir = data_copy
 
     completed = warehouse.cli("refresh", "--log-level", "ERROR")
@@ -120,8 +124,7 @@ def test_gate_outcome_lists_skipped_models(tmp_path: Path):
     p0 = data / P0_FILE
     p0.parent.mkdir(parents=True)
     (data / "landing").mkdir()
-    text = (BUNDLED_DATA_DIR / P0_FILE).read_text()
-    p0.write_text(text.replace(",29.28,28.51,", ",29.28,285.1,", 1))  # Sumba Barat 2018
+    p0.write_text(p0_table_with_an_impossible_value())
     fresh = Warehouse(tmp_path / "fresh" / "ntt_poverty.duckdb", data / "landing", data)
 
     outcome = fresh.refresh(log_level="ERROR")
