@@ -230,12 +230,12 @@ def frame_for_gx(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
         try:
             distinct = values.unique()
         except TypeError:  # unhashable cells (a list column): every cell searched, no categories
-            marked = values.map(lambda v: isinstance(v, str) and _MARKUP.search(v) is not None).astype(bool)
+            marked = values.map(_holds_markup).astype(bool)
             if marked.any():
                 changed[column] = values.mask(marked, values[marked].map(_escaped))
             continue
         texts = [value for value in distinct if isinstance(value, str)]
-        markup = {value: _escaped(value) for value in texts if _MARKUP.search(value) is not None}
+        markup = {value: _escaped(value) for value in texts if _holds_markup(value)}
         seen = values.replace(markup) if markup else values
         only_text = len(texts) == len(distinct) or all(
             pd.isna(value) for value in distinct if not isinstance(value, str)
@@ -245,6 +245,10 @@ def frame_for_gx(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
         if seen is not values:
             changed[column] = seen
     return frame.assign(**changed) if changed else frame
+
+
+def _holds_markup(value: object) -> bool:
+    return isinstance(value, str) and _MARKUP.search(value) is not None
 
 
 def _escaped(value: str) -> str:
