@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # Dagster loads only when there is work to do: a no-change re
     import dagster as dg
 
     from dagster_project.run_outcome import RunOutcome
+    from store.read_engines import ReadEngine
 
 REFRESH_JOB = "refresh_warehouse"
 DEFAULT_WAIT_SECONDS = 1800.0
@@ -202,6 +203,17 @@ def sigterm_kept() -> Iterator[None]:
 
 def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutcome:
     """The refresh job, in this process, with the resources made from `settings`."""
+    from dagster_project.cluster_connection import connected_engine
+
+    # A Dask cluster is connected to first: one that does not answer stops the refresh here, in one line
+    # (ReadEngineError), before anything is read or written and before Dagster loads (seconds of imports).
+    with connected_engine(settings) as engine:
+        return _run_job_on(settings, engine, log_level, started)
+
+
+def _run_job_on(
+    settings: Settings, engine: ReadEngine | None, log_level: str, started: float
+) -> RefreshOutcome:
     import dagster as dg
 
     from dagster_project.dbt_project import prepare_manifest
@@ -209,7 +221,7 @@ def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutco
     prepare_manifest()  # the dbt assets load from it
     from dagster_project.definitions import defs
     from dagster_project.load_log import LOAD_LOG_TABLE, load_log_rows
-    from dagster_project.resources import connected_engine, run_resources
+    from dagster_project.resources import run_resources
     from dagster_project.run_outcome import read_run
     from store.duckdb_warehouse import append_rows, connect
 
@@ -220,9 +232,7 @@ def _run_job(settings: Settings, log_level: str, started: float) -> RefreshOutco
         if settings.dagster_home
         else dg.DagsterInstance.ephemeral()
     )
-    # A Dask cluster is connected to before the run: one that does not answer stops the refresh here, in
-    # one line (ReadEngineError), before anything is read or written.
-    with instance, connected_engine(settings) as engine:
+    with instance:
         resources = run_resources(settings, engine)
         with sigterm_kept():
             result = job.execute_in_process(

@@ -25,6 +25,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from dagster_project.cluster_connection import connected_engine
 from dagster_project.dbt_parse_ahead import ParseAhead, start_dbt_parse
 from dagster_project.settings import API_KEY_ENV, ENV_VARS, WHOLE_NUMBERS, Settings
 from ingest.bps.webapi import DEFAULT_VARIABLES
@@ -245,23 +246,6 @@ def read_engine(context: dg.InitResourceContext) -> Iterator[ReadEngine | None]:
         return
     with connected_engine(settings) as engine:
         yield engine
-
-
-@contextmanager
-def connected_engine(settings: Settings) -> Iterator[ReadEngine | None]:
-    """The Dask cluster of `settings`, connected (ClusterError, one line, when it cannot be used), and
-    closed at the end; None without a scheduler address."""
-    if not settings.dask_scheduler_address:
-        yield None
-        return
-    from ingest.sources import readers_version
-    from store.dask_cluster import ClusterEngine
-
-    engine = ClusterEngine(settings.dask_scheduler_address, settings.dask_connect_timeout, readers_version)
-    try:
-        yield engine
-    finally:
-        engine.close()
 
 
 def run_resources(settings: Settings, engine: ReadEngine | None = None) -> dict[str, object]:
