@@ -411,9 +411,12 @@ class _Judge:
         judged = self.reads.judged.get(sha, [])
         found = self.problems.get(sha) or [Problem(q.check_name, q.reason, q.row, q.page) for q in judged]
         found_in = {self.reads.named[sha].name} if sha in self.reads.named else set()
-        found = [
-            _said_of(problem, found_in | {q.source_file for q in judged}, item.name) for problem in found
-        ]
+        # Told of this file, the problems judged in each file with these bytes are the same ones: once each.
+        found = list(
+            dict.fromkeys(
+                _said_of(problem, found_in | {q.source_file for q in judged}, item.name) for problem in found
+            )
+        )
         kept = before.rows_sha256 if before and before.rows_sha256 in self.rows_of else None
         earlier = {(q.check_name, q.reason): q.quarantined_at for q in judged}
         self.quarantine += [

@@ -269,6 +269,18 @@ def test_a_damaged_file_with_the_same_bytes_as_another_is_reported_under_its_own
     assert "stay published" in nights.record("2024.csv").reason
 
 
+def test_two_files_with_the_same_damaged_bytes_keep_one_quarantine_row_each_night_after_night():
+    """Each file's problem is said once, however many files share its bytes and however many nights pass
+    (the problems judged before were once taken from every file with those bytes: 2, 4, 8... rows)."""
+    nights = Nights()
+    nights.land("2024.csv", "10,x")
+    nights.land("2025.csv", "10,x")
+    for _ in range(3):
+        plan = nights.night()
+        rows = sorted((q.source_file, q.check_name, q.row) for q in plan.result.quarantine)
+        assert rows == [("2024.csv", "parse", 2), ("2025.csv", "parse", 2)]
+
+
 def test_a_reader_change_reads_every_file_again_and_judges_quarantined_ones_again():
     nights = Nights()
     nights.land("a.csv", "1")
