@@ -30,8 +30,9 @@ from store.fingerprint import fingerprint
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.dask_processes import LocalCluster, local_cluster
 
-# The slowest test files first, by the last run's seconds (tests/file_order.py).
-pytest_plugins = ["tests.file_order"]
+# The slowest test files first, by the last run's seconds (tests/file_order.py); the nights the BPS and the
+# plans' stories share (tests/season.py).
+pytest_plugins = ["tests.file_order", "tests.season"]
 
 P0_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/P0_kabkota_NTT_2004-2025.csv")
 POOR_COUNT_FILE = Path("bps/bps-kabkota-p0-jumlah-visdati/JumlahMiskin_ribu_kabkota_NTT_2004-2025.csv")
@@ -215,6 +216,17 @@ def _sigterm_as_it_was() -> Iterator[None]:
     ran 17-19 s to its end after tests/test_automation.py). The refresh restores it itself."""
     with sigterm_kept():
         yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in an xdist group, its file's unless its file names one: `make test` hands out whole
+    groups (`--dist loadgroup`), so a file's module fixtures run once, and the files that share a session
+    fixture (tests/season.py) run on one worker, where it runs once. Runs before xdist's own hook, which
+    reads the marks."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 def pytest_configure(config: pytest.Config) -> None:

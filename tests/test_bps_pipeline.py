@@ -1,9 +1,11 @@
-"""Landed files through the real job, night after night, on one copy of the built warehouse.
+"""Landed files through the real job, night after night, on one copy of the built warehouse: the BPS side of
+the season of nights in tests/season.py, whose refreshes the plans' story (tests/test_plan_versions.py)
+shares.
 
 Night 1 lands a newer kab/kota P0 table, a revised copy of a loaded table that disagrees on one figure, and
 fetches the WebAPI with a key (its first answer an HTTP 500). Night 2 has no key and lands bad files: the
-P0 table again with a comma decimal, a Latin-1 export, a CSV that is no BPS table and a damaged plan; its
-first refresh is killed while dbt builds. The one that completes is the night data teams schedule: a reader
+P0 table again with a comma decimal, a Latin-1 export, a CSV that is no BPS table and a damaged plan; a
+refresh of it is killed while dbt builds. The one that completes is the night data teams schedule: a reader
 holds the published file open throughout, a refresh started with `--wait 0` while it runs exits 75 at once,
 and one started without it waits, then finds nothing changed. Night 3 changes nothing. A refresh costs half
 a minute, so each night lands everything it can show at once; each test reads the night it is about. (A
@@ -12,191 +14,24 @@ damaged plan replaced by another damaged copy is judged again: tests/test_plan_v
 
 import os
 import re
-import shutil
-import subprocess
-import sys
-import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from store.build_lock import current_holder, lock_path_for
-from store.paths import BUNDLED_DATA_DIR
-from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
-    POOR_COUNT_FILE,
-    Night,
-    Query,
     Warehouse,
-    kill_refresh_when,
-    private_copy,
-    sha256_of,
-    start_cli_refresh,
 )
-from tests.pdf_fixtures import truncated_copy
+from tests.season import DAMAGED_PLAN_SHA, FACT, NIGHTS_GROUP, BpsStory, Season
 
-LONG_EXPORT = BUNDLED_DATA_DIR / "bps" / "bps-kabkota-p1-p2-febroherdyanto" / "Index Kedalaman 2022-2023.csv"
-FACT = """
-    select f.value, f.source_layout from main.fct_poverty_indicator f
-    join main.dim_regency r using (regency_key) join main.dim_period p using (period_key)
-    join main.dim_indicator i using (indicator_key)
-    where r.bps_code = ? and p.year = ? and p.semester is null and i.indicator_code = ?
-"""
-QUERIES = {
-    "facts": "select md5(string_agg(cast(f as varchar), ',' order by f)) from main.fct_poverty_indicator f",
-    "p0_sumba_barat_2026": (FACT, 5301, 2026, "P0"),
-    "p0_sumba_tengah_2023": (FACT, 5316, 2023, "P0"),
-    "p0_sumba_tengah_2021": (FACT, 5316, 2021, "P0"),
-    "p1_ntt_2023": (FACT, 5300, 2023, "P1"),
-    "p1_ntt_2023_conflict": """
-        select winning_value, winning_layout, lowest_value, highest_value
-        from provenance.bps_value_conflicts
-        where bps_code = 5300 and year = 2023 and indicator_code = 'P1'""",
-    "quarantine": """
-        select source, source_file, source_row, reason, sha256 from provenance.quarantine
-        order by source_file""",
-}
-BUILD_QUERIES = {
-    "load_log": """
-        select count(distinct run_id), count(*) filter (where rows_rejected > 0) from provenance.load_log"""
-}
+# The files the plans' side of the season has quarantined by night 2 (tests/test_plan_versions.py).
+PLANS_QUARANTINED_BY_NIGHT_2 = {"RAT_tanpa_tahun.pdf", "RAT_2025_damaged.pdf", "RAT_2024_legal.pdf"}
 
-
-# What the reader watches on night 2: the quarantined plan's content, which the night adds.
-DAMAGED_PLAN_SHA = "select sha256 from provenance.quarantine where source_file like '%RAT_2024_rusak.pdf'"
-READER = """
-import sys, time, duckdb
-connection = duckdb.connect(sys.argv[1], read_only=True)
-seen = set()
-deadline = time.time() + 900
-print("ready", flush=True)
-while time.time() < deadline and not __import__("os").path.exists(sys.argv[2]):
-    seen.add(tuple(connection.execute(sys.argv[3]).fetchall()))
-    time.sleep(0.05)
-print(sorted(seen), flush=True)
-"""
-
-
-@dataclass
-class Overlap:
-    """Night 2's neighbours: a reader of the published file and two CLI refreshes started while it ran."""
-
-    impatient: subprocess.CompletedProcess
-    second: subprocess.CompletedProcess
-    reader_seen: str
-    reader_returncode: int
-    state_before: list[tuple]
-
-
-def _wait_for_holder(warehouse: Warehouse, pid: int, timeout: float = 120) -> None:
-    """Until the refresh of `pid` holds the warehouse's lock (an event, not a fixed sleep)."""
-    lock = lock_path_for(warehouse.build.parent)
-    stop = time.monotonic() + timeout
-    while time.monotonic() < stop:
-        holder = current_holder(lock)
-        if holder is not None and holder.pid == pid:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"refresh {pid} never took the lock")
-
-
-def refresh_overlapped(
-    warehouse: Warehouse, workdir: Path, published: dict[str, Query], build: dict[str, Query]
-) -> tuple[Night, Overlap]:
-    """A night in this process, with a reader holding the published file open throughout; once the night
-    holds the warehouse, `refresh --wait 0` is run and a `refresh` (which waits) started beside it. The
-    night's rows are read once both are done (the waiting one takes the build file after the night)."""
-    stop = workdir / "stop-reading"
-    state_before = warehouse.query(DAMAGED_PLAN_SHA)
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(warehouse.published), str(stop), DAMAGED_PLAN_SHA],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert reader.stdout.readline().strip() == "ready"  # holds the published file open from now on
-    started: dict[str, object] = {}
-
-    def neighbours() -> None:
-        try:
-            _wait_for_holder(warehouse, os.getpid())
-            started["impatient"] = warehouse.cli("refresh", "--wait", "0")
-            started["second"] = start_cli_refresh(warehouse)
-        except BaseException as error:  # said in the test's own thread, below
-            started["error"] = error
-
-    beside = threading.Thread(target=neighbours)
-    beside.start()
-    outcome = warehouse.refresh()
-    beside.join(timeout=300)
-    if "second" not in started:
-        stop.touch()
-        reader.kill()
-        raise AssertionError(f"the refreshes beside the night did not start: {started.get('error')!r}")
-    second = started["second"]
-    out, err = second.communicate(timeout=600)
-    stop.touch()
-    seen, _ = reader.communicate(timeout=60)
-    waited = subprocess.CompletedProcess(second.args, second.returncode, out, err)
-    night = Night.with_rows(warehouse, outcome, published, build)
-    return night, Overlap(started["impatient"], waited, seen, reader.returncode, state_before)
-
-
-@dataclass
-class BpsStory:
-    warehouse: Warehouse
-    nights: list[Night]
-    published_sha256: list[str]
-    webapi_requests: list[str]
-    damaged_sha256: str
-    killed_log: str
-    after_kill: tuple
-    overlap: Overlap
+pytestmark = pytest.mark.xdist_group(NIGHTS_GROUP)  # with the other story of the season, on one worker
 
 
 @pytest.fixture(scope="module")
-def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> BpsStory:
-    from tests.webapi_replay import p0_response, replay_server
-
-    warehouse = private_copy(built_warehouse, tmp_path_factory)
-    landing = warehouse.landing
-    newer = landing / "P0_kabkota_2026.csv"
-    newer.write_text(p0_table_with_2026("Sumba Barat", "25.9"))
-    disagreeing = landing / "Index Kedalaman 2022-2023 (revisi).csv"
-    shutil.copy(LONG_EXPORT, disagreeing)
-    text = disagreeing.read_text(encoding="utf-8-sig")
-    disagreeing.write_text(
-        text.replace('2023;Tahun;3.33;"NUSA TENGGARA TIMUR"', '2023;Tahun;3.83;"NUSA TENGGARA TIMUR"')
-    )
-    answers = [("status", 500), ("json", p0_response(with_missing=False))]
-    with replay_server(answers) as (base_url, script), pytest.MonkeyPatch.context() as env:
-        env.setenv("BPS_API_KEY", "local-test-key")
-        env.setenv("BPS_API_BASE", base_url)
-        nights = [Night.after_refresh(warehouse, QUERIES, BUILD_QUERIES)]
-    published = [warehouse.sha256()]
-
-    newer.write_text(p0_table_with_2026("Sumba Barat", "25,9"))  # a comma decimal
-    (landing / "JumlahMiskin_latin1.csv").write_bytes(
-        (BUNDLED_DATA_DIR / POOR_COUNT_FILE)
-        .read_text()
-        .replace("Sumba Barat", "Sumba B\u00e4rat")
-        .encode("latin-1")
-    )
-    (landing / "notes.csv").write_text("what,is,this\n1,2,3\n")
-    damaged = truncated_copy(landing / "RAT_2024_rusak.pdf")
-    # The night's first refresh is killed while dbt builds; the next one completes.
-    killed = kill_refresh_when(warehouse, "Running dbt command")
-    after_kill = (warehouse.sha256(), warehouse.query(QUERIES["facts"]))
-    second, overlap = refresh_overlapped(warehouse, tmp_path_factory.mktemp("night2"), QUERIES, BUILD_QUERIES)
-    nights.append(second)
-    published.append(warehouse.sha256())
-
-    nights.append(Night.after_refresh(warehouse, QUERIES))
-    published.append(warehouse.sha256())
-    return BpsStory(
-        warehouse, nights, published, list(script.requests), sha256_of(damaged), killed, after_kill, overlap
-    )
+def story(season: Season) -> BpsStory:
+    return season.bps
 
 
 def test_every_night_succeeds(story: BpsStory):
@@ -257,6 +92,7 @@ def test_bad_files_are_quarantined_with_file_row_and_reason(story: BpsStory):
         "JumlahMiskin_latin1.csv",
         "notes.csv",
         "RAT_2024_rusak.pdf",
+        *PLANS_QUARANTINED_BY_NIGHT_2,
     }
     assert by_file["P0_kabkota_2026.csv"][:2] == ("bps_downloads", 4)
     assert "more than the 23 labelled column" in by_file["P0_kabkota_2026.csv"][2]
@@ -270,13 +106,13 @@ def test_bad_files_are_quarantined_with_file_row_and_reason(story: BpsStory):
         by_file["RAT_2024_rusak.pdf"][0] == "rat_plans"
         and "damaged or truncated" in by_file["RAT_2024_rusak.pdf"][2]
     )
-    assert len(second.outcome.quarantined) == 4
+    assert len(second.outcome.quarantined) == len(by_file)
     assert any("JumlahMiskin_latin1.csv, row 4" in line for line in second.outcome.quarantined)
-    notes = sorted(p.name for p in (story.warehouse.published.parent / "quarantine").glob("*.reason.txt"))
     # One note per file and content beside the warehouse.
+    notes = story.quarantine_notes
     assert {note.split("-", 1)[1].removesuffix(".reason.txt") for note in notes} == set(by_file)
     [(runs, rejecting)] = second.rows["load_log"]
-    assert runs == 3 and rejecting >= 2  # the build, night 1, night 2 (the killed refresh wrote nothing)
+    assert runs == 3 and rejecting >= 2  # the build, night 1, night 2 (the killed refreshes wrote nothing)
 
 
 def test_bad_files_change_nothing_but_the_quarantine_list(story: BpsStory):

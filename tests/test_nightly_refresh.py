@@ -1,6 +1,6 @@
 """The refresh as data teams schedule it: a failed dbt test never publishes. The test works on its own copy
 of the built warehouse. Readers never blocked, kills survived, one refresh at a time, bad files night after
-night: the nights of tests/test_bps_pipeline.py (a refresh costs half a minute, so they share its story)."""
+night: the nights of tests/season.py (a refresh costs half a minute, so they share one season of nights)."""
 
 from store.paths import BUNDLED_DATA_DIR
 from tests.conftest import POOR_COUNT_FILE, Warehouse

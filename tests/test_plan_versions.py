@@ -1,9 +1,11 @@
-"""RAT plans as documents with identity and versions, through three real refreshes of one warehouse copy.
+"""RAT plans as documents with identity and versions, through three real nights of one warehouse copy: the
+plans' side of the season of nights in tests/season.py, whose refreshes the BPS story
+(tests/test_bps_pipeline.py) shares.
 
 Night 1 lands what users drop on a first night: a copy of the loaded 2023 plan, a 2024 plan typeset on
 Legal paper, a plan without a readable year, a damaged PDF and a newer BPS table. Night 2 removes the copy,
 adds a revision (Perubahan) of 2023 and a 2025 plan, and replaces the 2024 plan with a damaged copy of it;
-its first refresh is killed while writing the plans' rows.
+a refresh of it is killed while writing the plans' rows.
 Night 3 removes the revision after the build file was left with a plan's rows loaded twice, replaces the
 damaged PDF of night 1 with another damaged copy (judged again, nothing of it published), and lands four
 plans whose cells are hostile text (issue 23, items 5 and 6), generated from the gold matrix:
@@ -20,197 +22,41 @@ costs half a minute: the hostile cells ride on night 3 rather than a refresh of 
 
 import csv
 import json
-import shutil
-import signal
-from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
-from reportlab.lib.pagesizes import LEGAL
 
 from ingest.rat.extract import extract_rat
 from ingest.spreadsheet_safe import FORMULA_STARTS
-from tests.bps_files import p0_table_with_2026
 from tests.conftest import (
-    P0_OF,
     RAT_2023_PDF,
     RAT_2023_TOTAL,
     Night,
-    Warehouse,
-    kill_refresh_when,
-    private_copy,
-    run_cli,
-    sha256_of,
 )
-from tests.pdf_fixtures import truncated_copy
-from tests.plans import budget_cells, render_plan
-from tests.rat_gold import GOLD_DIR
-from tests.rat_render import Layout, load_gold_cells, render_matrix
-
-COPY = "RAT NTT 2023 (salinan).pdf"
-PLAN_2024 = "RAT_2024_legal.pdf"
-DAMAGED = "RAT_2025_damaged.pdf"
-REVISION = "RAT_NTT_2023_perubahan.pdf"
-OLD_PAGU, NEW_PAGU = 37_829_800, 2_000_000_000
-REVISED_TOTAL = RAT_2023_TOTAL - OLD_PAGU + NEW_PAGU
-
-QUERIES = {
-    "totals": "select year, sum(pagu) from main.fct_program_budget group by year order by year",
-    "documents": """
-        select year, is_current, file_count, revision_marker, superseded_reason, file_names, loaded_at
-        from main.dim_document order by year, version_rank""",
-    "ledger": """
-        select source_file, status, reason, published_sha256 from provenance.source_files
-        where source = 'rat_plans' order by 1""",
-    "quarantine": """
-        select source_file, check_name, source_row, page, reason from provenance.quarantine
-        where source = 'rat_plans' order by 1, 2""",
-    "changes": """
-        select change_level, change, budget_line, superseded_pagu_rupiah, current_pagu_rupiah
-        from provenance.rat_document_changes""",
-    "mart_2023": """
-        select round(sum(allocated_pagu) + any_value(province_wide_pagu)) from main.mart_budget_vs_poverty
-        where year = 2023""",
-    "p0_sumba_barat_2026": (P0_OF, 5301, 2026),
-    "damaged_2025_sha256": f"select sha256 from provenance.quarantine where source_file like '%{DAMAGED}'",
-}
-ROWS_PER_FILE = "select _source_file, count(*) from raw.rat_matrix_rows group by 1 order by 1"
-ORIGINAL_ROWS = "select count(*) from raw.rat_matrix_rows where _source_file like '%Penanggulangan%'"
-
-SCRIPT, COLON, WORDS, FORMULAS = (
-    "RAT_2026_script.pdf",
-    "RAT_2027_tahun_di_pagu.pdf",
-    "RAT_2028_dalam_kata.pdf",
-    "RAT_2029_rumus.pdf",
+from tests.plans import budget_cells
+from tests.season import (
+    COLON,
+    COPY,
+    DAMAGED,
+    NEW_PAGU,
+    NIGHTS_GROUP,
+    OLD_PAGU,
+    PLAN_2024,
+    REVISED_TOTAL,
+    REVISION,
+    SCRIPT,
+    WORDS,
+    PlanStory,
+    Season,
 )
-HYPERLINK = '=HYPERLINK("http://evil.example","click")'
-COMMAND = "+cmd|' /C calc'!A0"
-CELLS_QUERIES = {
-    "reports_published": "select year, source_file, parsing_report from main.dim_document order by year",
-    "budget_lines": "select year, pagu from main.fct_program_budget where year >= 2026 order by year, pagu",
-}
-# The plans of 2028 and 2029 come after the last number poor (2025), and night 1 landed a 2026 table that
-# gives P0 alone: rupiah per poor person divides by the 2025 number poor, and the report draws it.
-PER_POOR_AFTER_THE_LAST_COUNT = """
-    select year, count(*), count(rupiah_per_poor_person), min(poverty_year), max(poverty_year)
-    from main.mart_budget_vs_poverty where year >= 2028 group by year order by year"""
-CELLS_QUERIES["per_poor_after_the_last_count"] = PER_POOR_AFTER_THE_LAST_COUNT
-CELLS_BUILD = {
-    "rows_per_file": ROWS_PER_FILE,
-    "reports": """
-        select _source_file, cells_read, cells_from_merges, cells_uncertain, rows_joined_across_pages,
-            wrap_repairs, ocr, parsing_report
-        from raw.rat_documents""",
-    "load_log_reports": """
-        select parsing_reports from provenance.load_log where asset = 'raw/rat_matrix_rows'
-        order by logged_at desc limit 1""",
-}
 
-
-@dataclass
-class PlanStory:
-    warehouse: Warehouse
-    nights: list[Night]
-    good_2024_sha256: str
-    changed_damage_sha256: str
-    before_kill: tuple
-    after_kill: tuple
-    csv_export: Path
-    xlsx_export: Path
-    extracted: Path
-    status: str
-    sigterm: tuple  # SIGTERM's handling before the first night and after the last
-
-
-def _double_the_original_plan(build: Path) -> None:
-    """The state the first round's bug left behind: a document's rows loaded twice into the build file."""
-    with duckdb.connect(str(build)) as connection:
-        for table in ("raw.rat_matrix_rows", "raw.rat_documents"):
-            connection.execute(
-                f"insert into {table} select * from {table} where _source_file like '%Penanggulangan%'"
-            )
+pytestmark = pytest.mark.xdist_group(NIGHTS_GROUP)  # with the other story of the season, on one worker
 
 
 @pytest.fixture(scope="module")
-def story(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> PlanStory:
-    warehouse = private_copy(built_warehouse, tmp_path_factory)
-    landing = warehouse.landing
-
-    shutil.copy(RAT_2023_PDF, landing / COPY)
-    cover = ("RENCANA AKSI TAHUNAN", "PENANGGULANGAN KEMISKINAN", "PROVINSI NUSA TENGGARA TIMUR")
-    render_matrix(
-        load_gold_cells(GOLD_DIR / "rat_ntt_2023_cells.json"),
-        landing / PLAN_2024,
-        Layout("legal", LEGAL, font="Times-Roman", year=2024, cover_title=(*cover, "TAHUN 2024")),
-    )
-    good_2024 = sha256_of(landing / PLAN_2024)
-    sigterm_before = signal.getsignal(signal.SIGTERM)
-    render_plan(landing / "RAT_tanpa_tahun.pdf", year_in_header=False)
-    truncated_copy(landing / DAMAGED)
-    (landing / "P0_kabkota_2026.csv").write_text(p0_table_with_2026("Sumba Barat", "25.9"))
-    first = Night.after_refresh(warehouse, QUERIES)
-
-    (landing / COPY).unlink()
-    render_plan(
-        landing / REVISION,
-        revision="Perubahan",
-        signed="Kupang, 15 Maret 2023",
-        pagu={budget_cells()[3]: "2,000,000,000"},
-    )
-    # Replaced by a damaged copy under the same name, byte for byte the damaged 2025 file of night 1.
-    truncated_copy(landing / PLAN_2024)
-    render_plan(landing / "RAT_2025_a4.pdf", year=2025, signed="Kupang, Desember 2024")
-    # The night's first refresh is killed while it writes the plans' rows; the next one completes.
-    before_kill = (warehouse.sha256(), warehouse.query_build(ROWS_PER_FILE))
-    kill_refresh_when(warehouse, "rat_plans: writing raw tables")
-    after_kill = (warehouse.sha256(), warehouse.query_build(ROWS_PER_FILE))
-    second = Night.after_refresh(warehouse, QUERIES, build={"rows_per_file": ROWS_PER_FILE})
-
-    _double_the_original_plan(warehouse.build)
-    (landing / REVISION).unlink()
-    changed_damage = truncated_copy(landing / DAMAGED, fraction=0.5)  # changed, still broken
-    _land_plans_with_hostile_cells(landing)
-    third = Night.after_refresh(
-        warehouse, QUERIES | CELLS_QUERIES, build={"original_rows": ORIGINAL_ROWS} | CELLS_BUILD
-    )
-
-    sigterm = (sigterm_before, signal.getsignal(signal.SIGTERM))
-    out = tmp_path_factory.mktemp("exports")
-    for file_format in ("csv", "xlsx"):
-        done = warehouse.cli("export", "--format", file_format, "--out", str(out / file_format))
-        assert done.returncode == 0, done.stderr
-    extracted = out / "extracted.csv"
-    done = run_cli("extract-rat", str(landing / FORMULAS), "--out", str(extracted))
-    assert done.returncode == 0, done.stderr
-    status = warehouse.cli("status")
-    assert status.returncode == 0, status.stderr
-    xlsx = next((out / "xlsx").glob("*.xlsx"))
-    nights = [first, second, third]
-    return PlanStory(
-        warehouse,
-        nights,
-        good_2024,
-        sha256_of(changed_damage),
-        before_kill,
-        after_kill,
-        out / "csv",
-        xlsx,
-        extracted,
-        status.stdout,
-        sigterm,
-    )
-
-
-def _land_plans_with_hostile_cells(landing: Path) -> None:
-    cells = budget_cells()
-    render_plan(landing / SCRIPT, year=2026, pagu={cells[2]: "<script>alert(6)</script>"})
-    render_plan(landing / COLON, year=2027, pagu={cells[5]: "2023: 1.000.000"})
-    render_plan(landing / WORDS, year=2028, pagu={cells[0]: "Rp 2,5 Miliar", cells[1]: "Rp 350 juta"})
-    # Rows 13 and 21 name regencies, so their targets reach mart_rat_targets_vs_outcomes.
-    targets = {"Terselenggaranya penyaluran rumah khusus beserta PSU": HYPERLINK, "2 Kab": COMMAND}
-    render_plan(landing / FORMULAS, year=2029, texts={**targets, "100%": HYPERLINK, "22 kab/kota": COMMAND})
+def story(season: Season) -> PlanStory:
+    return season.plans
 
 
 def current_loaded_at(night: Night) -> dict[int, object]:
@@ -261,7 +107,7 @@ def test_a_damaged_pdf_is_quarantined_by_name_and_cause(story: PlanStory):
     assert any(DAMAGED in text for text in first.outcome.quarantined)
 
 
-def test_three_refreshes_leave_the_process_sigterm_as_they_found_it(story: PlanStory):
+def test_the_nights_leave_the_process_sigterm_as_they_found_it(story: PlanStory):
     """Dagster re-points SIGTERM when a run ends (tests/test_refresh_signals.py); the refresh puts it back."""
     before, after = story.sigterm
     assert after == before

@@ -4,7 +4,8 @@ Dagster re-points SIGTERM at SIGINT's handler when a run ends. In a process a sh
 background SIGINT is ignored, so SIGTERM became ignored too, and so did it in every process started after
 the run: `dbt parse` ignored the SIGTERM meant to stop it. The cases run in a fresh interpreter whose SIGINT
 is ignored, as such a shell leaves it, around Dagster's own interrupt handling (the context every run
-executes in); tests/test_plan_versions.py checks the same of three real refreshes in the test's process.
+executes in); tests/test_plan_versions.py checks the same of the season's real refreshes in the test's
+process.
 """
 
 import subprocess
