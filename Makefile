@@ -26,15 +26,15 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 
 # Style first (seconds), then every test on every core; the summary, the slowest tests and a JUnit file
 # (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
-# A test file goes to one worker (loadgroup: each file is an xdist group, tests/conftest.py): its module
-# fixtures (a story's refreshes, the fuzz corpus, the OCR readings) then run once, not once per worker; the
-# files of one season of nights (tests/season.py) are one group, and its session fixture runs once. One worker more than cores: with one file per worker,
+# A test file goes to one worker (loadfile): its module fixtures (a story's refreshes, the fuzz corpus, the
+# OCR readings) then run once, not once per worker; the two files of one season of nights (tests/season.py)
+# go together, so its session fixture runs once (tests/file_order.py). One worker more than cores: with one file per worker,
 # the long story files no longer decide the end alone (on 2 cores, warm caches: 435.6 s with 2 workers,
 # 393.3 s with 3, both about 88% of the CPU busy).
 # Files go out slowest first, by the last run's seconds (tests/file_order.py; xdist would otherwise sort them
 # by their number of tests, which starts the long stories late).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
-PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -rA --durations=15 \
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -rA --durations=15 \
   --junitxml=test-output/junit.xml
 test: $(STAMP) test-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

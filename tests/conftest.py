@@ -218,17 +218,6 @@ def _sigterm_as_it_was() -> Iterator[None]:
         yield
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in an xdist group, its file's unless its file names one: `make test` hands out whole
-    groups (`--dist loadgroup`), so a file's module fixtures run once, and the files that share a session
-    fixture (tests/season.py) run on one worker, where it runs once. Runs before xdist's own hook, which
-    reads the marks."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-
-
 def pytest_configure(config: pytest.Config) -> None:
     """The definitions' dbt assets load from dbt's manifest: parsed here once when stale, as a refresh does,
     so test modules that load the definitions find it (the xdist workers wait for the first parse). Not in

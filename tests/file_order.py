@@ -1,15 +1,20 @@
-"""The slowest test files (or groups of files, which run on one worker) first: a pytest plugin (conftest's
+"""Which test files go to one worker together, and the slowest first: a pytest plugin (conftest's
 `pytest_plugins`).
 
-`make test` hands whole xdist groups to the workers (`--dist loadgroup`; a group is a file, or the files
-that name one group, as tests/season.py's do), in collection order when xdist is told not to reorder them
-(`--no-loadscope-reorder`; by default it sorts them by their number of tests, which puts the long stories,
-a dozen tests each, behind the many quick reader tests). A story that starts last finishes last, alone:
-the slowest first is the classic schedule for keeping every worker busy to the end (longest processing
-time first).
+`make test` hands whole files to the xdist workers (`--dist loadfile`), so a file's module fixtures run
+once. Files that share a session fixture go together as one unit (SHARED_UNITS: the two stories of
+tests/season.py), through xdist's own hook for the scheduler (`pytest_xdist_make_scheduler`): the season
+then runs once. (xdist's `--dist loadgroup` would say it with marks, but pytest-xdist 3.8.0 adds the group
+to a test's id in a way pytest 9.2 ignores: every test went out alone, and a story's fixture ran on
+every worker.)
+
+Units go out in collection order when xdist is told not to reorder them (`--no-loadscope-reorder`; by
+default it sorts them by their number of tests, which puts the long stories, a dozen tests each, behind the
+many quick reader tests). A story that starts last finishes last, alone: the slowest first is the classic
+schedule for keeping every worker busy to the end (longest processing time first).
 
 Each run's seconds per file (setup, call and teardown of its tests) are kept in pytest's cache
-(`.pytest_cache/`, key `ntt/seconds_per_file`), and the next run collects its files slowest first by them.
+(`.pytest_cache/`, key `ntt/seconds_per_file`), and the next run collects its units slowest first by them.
 A file not in the cache (new, or a first run) keeps its place after the known ones. The order changes
 which worker runs a file and when, never what a test does.
 """
@@ -28,16 +33,31 @@ def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def _unit_of(item: pytest.Item) -> str:
-    """What xdist hands to one worker: the item's group (tests/conftest.py gives every item one), else its
-    file."""
-    mark = item.get_closest_marker("xdist_group")
-    return str(mark.args[0]) if mark and mark.args else _file_of(item.nodeid)
+# Files read from one session fixture, by the unit xdist hands to a worker (a file alone is its own unit).
+SHARED_UNITS = {"tests/test_bps_pipeline.py": "season", "tests/test_plan_versions.py": "season"}
+
+
+def unit_of(nodeid: str) -> str:
+    """What xdist hands to one worker with the test `nodeid`: its file, or its files' shared unit."""
+    file = _file_of(nodeid)
+    return SHARED_UNITS.get(file, file)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadfile`, with the files of a shared unit as one scope; None (xdist's own) otherwise."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadUnitScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    return LoadUnitScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Collected items, the groups of files that took longest last time first; the order within a file is
-    kept."""
+    """Collected items, the units that took longest last time first; the order within a file is kept."""
     if getattr(config, "cache", None) is None:
         return
     seconds = config.cache.get(CACHE_KEY, {})
@@ -45,9 +65,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     files_of: dict[str, set[str]] = defaultdict(set)
     for item in items:
-        files_of[_unit_of(item)].add(_file_of(item.nodeid))
+        files_of[unit_of(item.nodeid)].add(_file_of(item.nodeid))
     unit_seconds = {unit: sum(float(seconds.get(f, 0.0)) for f in files) for unit, files in files_of.items()}
-    items.sort(key=lambda item: -unit_seconds[_unit_of(item)])
+    items.sort(key=lambda item: -unit_seconds[unit_of(item.nodeid)])
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

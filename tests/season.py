@@ -3,8 +3,8 @@
 
 A refresh costs half a minute of two cores, most of it the same whatever was landed (dbt builds every
 model and runs every test, the run publishes, writes the report and the workbook): each night lands what
-both stories show, and the two files read it from this session fixture. `make test` keeps the two files on
-one worker (their xdist group, NIGHTS_GROUP: tests/conftest.py), so the season runs once per session.
+both stories show, and the two files read it from this session fixture. `make test` hands the two files to
+one worker together (tests/file_order.py, SHARED_UNITS), so the season runs once per session.
 
 Night 1 lands a newer kab/kota P0 table, a revised copy of a loaded table that disagrees on one figure, and
 fetches the WebAPI with a key (its first answer an HTTP 500); beside them, what users drop on a first night
@@ -60,8 +60,6 @@ from tests.pdf_fixtures import truncated_copy
 from tests.plans import budget_cells, render_plan
 from tests.rat_gold import GOLD_DIR
 from tests.rat_render import Layout, load_gold_cells, render_matrix
-
-NIGHTS_GROUP = "nights"  # the xdist group of the files that read the season
 
 # The BPS tables' nights (tests/test_bps_pipeline.py).
 

@@ -21,12 +21,10 @@ import pytest
 from tests.conftest import (
     Warehouse,
 )
-from tests.season import DAMAGED_PLAN_SHA, FACT, NIGHTS_GROUP, BpsStory, Season
+from tests.season import DAMAGED_PLAN_SHA, FACT, BpsStory, Season
 
 # The files the plans' side of the season has quarantined by night 2 (tests/test_plan_versions.py).
 PLANS_QUARANTINED_BY_NIGHT_2 = {"RAT_tanpa_tahun.pdf", "RAT_2025_damaged.pdf", "RAT_2024_legal.pdf"}
-
-pytestmark = pytest.mark.xdist_group(NIGHTS_GROUP)  # with the other story of the season, on one worker
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,6 @@ from tests.season import (
     COPY,
     DAMAGED,
     NEW_PAGU,
-    NIGHTS_GROUP,
     OLD_PAGU,
     PLAN_2024,
     REVISED_TOTAL,
@@ -50,8 +49,6 @@ from tests.season import (
     PlanStory,
     Season,
 )
-
-pytestmark = pytest.mark.xdist_group(NIGHTS_GROUP)  # with the other story of the season, on one worker
 
 
 @pytest.fixture(scope="module")
