@@ -13,6 +13,7 @@ tests' readings of the scans are kept beside them (`cached_ocr_outcome`), keyed 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,7 +22,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,12 +81,27 @@ def _cached(name: str, parameters: dict, make) -> Path:
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     path = CACHE_DIR / f"{name}-{digest}.pdf"
-    if not path.exists():
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        make(partial)
-        partial.replace(path)  # atomic: parallel test runs never see half a scan
+    with _one_maker(path):
+        if not path.exists():
+            partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+            make(partial)
+            partial.replace(path)  # atomic: a reader without the lock never sees half a scan
     return path
+
+
+@contextmanager
+def _one_maker(path: Path) -> Iterator[None]:
+    """Held while `path` is looked for and, if missing, made: one test worker makes it and the others
+    wait for it. Without it two workers of a fresh run each made the same scan, the second replacing the
+    first with other bytes (PDF writers stamp the time), so a reading kept under the first one's SHA-256
+    was never found again: the next run read the scan's pages again (60 s of OCR)."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone's first reading may come before any scan
+    descriptor = os.open(CACHE_DIR / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # the kernel lets go if the holder is killed
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _run(*command: str) -> None:
@@ -223,17 +240,17 @@ def cached_plan_reading(scan: Path) -> dict[str, pd.DataFrame] | str:
 def kept_reading(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
     """`read(scan)`, kept in `.cache/rat-scans/` under the file's bytes, the reader code, the locked
     packages (pdfplumber's version among them) and Tesseract's version: a reading is made again whenever
-    one of them changes. Written atomically, so workers reading the same file at once never see half."""
+    one of them changes. Made by one worker while the others wait for it (`_one_maker`)."""
     key = hashlib.sha256(json.dumps([_sha256(scan), *_reader_versions()]).encode()).hexdigest()[:16]
     path = CACHE_DIR / f"{kind}-{scan.stem}-{key}.pickle"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    made = read(scan)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone's first reading may come before any scan
-    partial = path.with_suffix(f".{os.getpid()}.partial")
-    partial.write_bytes(pickle.dumps(made))
-    os.replace(partial, path)
-    return made
+    with _one_maker(path):
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        made = read(scan)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(made))
+        os.replace(partial, path)
+        return made
 
 
 @cache
