@@ -7,7 +7,6 @@ own copy of the built state (`warehouse`): the published file and the build fold
 its refresh reads only what the test adds.
 """
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -29,6 +28,7 @@ from store.build_lock import refresh_lock
 from store.fingerprint import fingerprint
 from store.paths import BUNDLED_DATA_DIR, REPO_ROOT
 from tests.dask_processes import LocalCluster, local_cluster
+from tests.file_locks import locked
 
 # The slowest test files first, by the last run's seconds (tests/file_order.py); the nights the BPS and the
 # plans' stories share (tests/season.py).
@@ -254,7 +254,7 @@ COPIES = WAREHOUSE_CACHE / "copies"
 # A copy's folder is named with a quote, as a user's may be: every story then shows that paths reach SQL and
 # dbt as data (tests/test_hostile_files.py is about it).
 QUOTED_FOLDER = "o'clock"
-_held_copy_locks: list = []  # this session's lock on its copies folder, held until the process ends
+_held_copy_locks: list[int] = []  # this session's lock on its copies folder, held until the process ends
 _copy_folders: list[Path] = []  # the folder chosen on the first copy
 
 
@@ -265,11 +265,8 @@ def _copies_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     worker of the same name holds the lock) keeps its copy in its own temporary folder instead."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     COPIES.mkdir(parents=True, exist_ok=True)
-    lock = (COPIES / f"{worker}.lock").open("w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.close()
+    lock = locked(COPIES / f"{worker}.lock", blocking=False)
+    if lock is None:
         return tmp_path_factory.getbasetemp() / "warehouse-copy"
     _held_copy_locks.append(lock)
     return COPIES / worker

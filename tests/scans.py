@@ -13,7 +13,6 @@ tests' readings of the scans are kept beside them (`cached_ocr_outcome`), keyed 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -22,8 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,6 +36,7 @@ from ingest.rat.settings import DEFAULT_RAT_SETTINGS, RatSettings
 from ingest.rat.tables import read_rat_plan
 from store.fingerprint import fingerprint
 from store.paths import REPO_ROOT
+from tests.file_locks import held
 from tests.pdf_fixtures import RAT_2023_PDF
 from tests.rat_gold import GOLD_TEXT_COLUMNS, gold_rows
 
@@ -80,28 +79,23 @@ def _cached(name: str, parameters: dict, make) -> Path:
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    path = CACHE_DIR / f"{name}-{digest}.pdf"
-    with _one_maker(path):
+    return _made_once(CACHE_DIR / f"{name}-{digest}.pdf", make)
+
+
+def _made_once(path: Path, make: Callable[[Path], None]) -> Path:
+    """`path`, made by `make(partial)` if missing, by one test worker while the others wait for it.
+
+    Without the wait two workers of a fresh run each made the same scan, the second replacing the first
+    with other bytes (PDF writers stamp the time), so a reading kept under the first one's SHA-256 was
+    never found again: the next run read the scan's pages again (60 s of OCR).
+    """
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone's first reading may come before any scan
+    with held(CACHE_DIR / f".{path.name}.lock"):
         if not path.exists():
             partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
             make(partial)
-            partial.replace(path)  # atomic: a reader without the lock never sees half a scan
+            partial.replace(path)  # atomic: a reader without the lock never sees half a file
     return path
-
-
-@contextmanager
-def _one_maker(path: Path) -> Iterator[None]:
-    """Held while `path` is looked for and, if missing, made: one test worker makes it and the others
-    wait for it. Without it two workers of a fresh run each made the same scan, the second replacing the
-    first with other bytes (PDF writers stamp the time), so a reading kept under the first one's SHA-256
-    was never found again: the next run read the scan's pages again (60 s of OCR)."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone's first reading may come before any scan
-    descriptor = os.open(CACHE_DIR / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)  # the kernel lets go if the holder is killed
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def _run(*command: str) -> None:
@@ -240,17 +234,17 @@ def cached_plan_reading(scan: Path) -> dict[str, pd.DataFrame] | str:
 def kept_reading(scan: Path, kind: str, read: Callable[[Path], T]) -> T:
     """`read(scan)`, kept in `.cache/rat-scans/` under the file's bytes, the reader code, the locked
     packages (pdfplumber's version among them) and Tesseract's version: a reading is made again whenever
-    one of them changes. Made by one worker while the others wait for it (`_one_maker`)."""
+    one of them changes. Made by one worker while the others wait for it (`_made_once`)."""
     key = hashlib.sha256(json.dumps([_sha256(scan), *_reader_versions()]).encode()).hexdigest()[:16]
     path = CACHE_DIR / f"{kind}-{scan.stem}-{key}.pickle"
-    with _one_maker(path):
-        if path.exists():
-            return pickle.loads(path.read_bytes())
-        made = read(scan)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(pickle.dumps(made))
-        os.replace(partial, path)
-        return made
+    made: list[T] = []  # this worker's reading, if it made it: not read back from the file just written
+
+    def write(partial: Path) -> None:
+        made.append(read(scan))
+        partial.write_bytes(pickle.dumps(made[0]))
+
+    _made_once(path, write)
+    return made[0] if made else pickle.loads(path.read_bytes())
 
 
 @cache

@@ -14,7 +14,6 @@ HOME), so they need none of this.
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 import shutil
@@ -22,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.file_locks import held, locked
 
 PROFILES_DIR = Path(__file__).resolve().parents[1] / ".cache" / "tool-profiles"
 READY = "ready"  # written once the tool has started on the slot's profile
@@ -62,23 +63,13 @@ class Slot:
                 path.unlink(missing_ok=True)
 
 
-def _locked(path: Path, blocking: bool) -> int | None:
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-    except BlockingIOError:
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
 @contextmanager
 def tool_profile(tool: str, root: Path = PROFILES_DIR) -> Iterator[Slot]:
     """The first slot of `tool` no other process or thread holds, held until the block ends."""
     folder = root / tool
     folder.mkdir(parents=True, exist_ok=True)
     for n in itertools.count():
-        descriptor = _locked(folder / f"{n}.lock", blocking=False)
+        descriptor = locked(folder / f"{n}.lock", blocking=False)
         if descriptor is None:
             continue
         try:
@@ -95,8 +86,5 @@ def first_start(tool: str, root: Path = PROFILES_DIR) -> Iterator[None]:
     """Held while a new profile of `tool` is created: one process creates a profile at a time."""
     folder = root / tool
     folder.mkdir(parents=True, exist_ok=True)
-    descriptor = _locked(folder / "first-start.lock", blocking=True)
-    try:
+    with held(folder / "first-start.lock"):
         yield
-    finally:
-        os.close(descriptor)
