@@ -12,6 +12,7 @@ import re
 import socket
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,13 +78,14 @@ def settings_for(warehouse: Warehouse, **settings: object) -> Settings:
     )
 
 
+def cluster_engine(cluster: LocalCluster) -> ClusterEngine:
+    return ClusterEngine(cluster.address, 30, readers_version)
+
+
 def readings(engine: ReadEngine, settings: Settings, paths: list[Path]) -> dict[str, FileRead]:
     """The read phase of a refresh with these settings (the plans' reader, its budgets), on `engine`."""
     source = with_budgets(RAT_PLANS, settings.budgets)
-    try:
-        return {paths[i].name: read for i, read in read_files(engine, source, paths, settings.read_budget())}
-    finally:
-        engine.close()
+    return {paths[i].name: read for i, read in read_files(engine, source, paths, settings.read_budget())}
 
 
 @dataclass
@@ -109,8 +111,10 @@ def engines(built_warehouse: Warehouse, dask_cluster: LocalCluster, tmp_path_fac
     settings = settings_for(copy, dask_scheduler_address=dask_cluster.address, dask_connect_timeout=30)
     cluster = Night(copy, refresh(settings, log_level="WARNING"))
     plans = [copy.landing / name for name in PLANS]
-    local = readings(EmbeddedPool(memory_mb=settings.read_memory_mb), settings, [*plans, copy.landing / BOMB])
-    cluster_read = readings(ClusterEngine(dask_cluster.address, 30, readers_version), settings, plans)
+    with closing(EmbeddedPool(memory_mb=settings.read_memory_mb)) as pool:
+        local = readings(pool, settings, [*plans, copy.landing / BOMB])
+    with closing(cluster_engine(dask_cluster)) as engine:
+        cluster_read = readings(engine, settings, plans)
     return Engines(cluster, local, cluster_read)
 
 
@@ -154,12 +158,9 @@ def test_files_are_read_by_both_workers_and_the_load_log_names_them(engines: Eng
 
 
 def test_workers_import_only_the_engine_and_the_readers(dask_cluster: LocalCluster, whole_report):
-    engine = ClusterEngine(dask_cluster.address, 30, readers_version)
-    try:
+    with closing(cluster_engine(dask_cluster)) as engine:
         [(_, read)] = list(read_files(engine, RAT_PLANS, [RAT_2023_PDF], ReadBudget(chunk_pages=3)))
         imported = engine.client.run(lambda: sorted({m.partition(".")[0] for m in sys.modules}))
-    finally:
-        engine.close()
     pd.testing.assert_frame_equal(read.outcome[ROWS_TABLE], whole_report[ROWS_TABLE])
     assert len(read.workers) == 2
     for modules in imported.values():
@@ -198,9 +199,8 @@ def whole_report() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def engine(dask_cluster: LocalCluster):
-    engine = ClusterEngine(dask_cluster.address, 30, readers_version)
-    yield engine
-    engine.close()
+    with closing(cluster_engine(dask_cluster)) as engine:
+        yield engine
 
 
 def lines(folder: Path, **files: str) -> list[Path]:
