@@ -1,9 +1,13 @@
 """The whole job, materialized for real into temporary warehouses: extract, gate, dbt build, publish."""
 
+import json
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from dagster_project.dbt_project import dbt_project
 from store.paths import BUNDLED_DATA_DIR
 from tests.conftest import P0_FILE, Warehouse, query
 
@@ -93,6 +97,49 @@ def test_published_file_opens_in_duckdb_1x_storage_format(published: Path):
         published, "select tags from duckdb_databases() where database_name = current_database()"
     )
     assert tags["storage_version"].startswith("v1.0.0")
+
+
+def _declared_constraints() -> set[tuple[str, str, str]]:
+    """(table, column, DuckDB's constraint type) for every column constraint of the main schema's models with
+    an enforced dbt contract, as the project's manifest declares them."""
+    duckdb_type = {"primary_key": "PRIMARY KEY", "not_null": "NOT NULL", "unique": "UNIQUE"}
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    declared = set()
+    for node in manifest["nodes"].values():
+        published = node["resource_type"] == "model" and node["schema"] == "main"
+        if not (published and node["config"]["contract"]["enforced"]):
+            continue
+        for column in node["columns"].values():
+            for constraint in column.get("constraints", []):
+                declared.add((node["name"], column["name"], duckdb_type[constraint["type"]]))
+    return declared
+
+
+def test_the_published_tables_declare_their_keys_and_duckdb_enforces_them(published: Path, tmp_path: Path):
+    """The contracts' constraints replace not_null and unique data tests: they must reach the published file,
+    where BI tools read them from the catalog, and hold there."""
+    declared = _declared_constraints()
+    expected = {("dim_period", "period_key", "PRIMARY KEY"), ("fct_poverty_indicator", "value", "NOT NULL")}
+    assert expected <= declared
+    found = {
+        (table, column, kind)
+        for table, columns, kind in query(
+            published,
+            "select table_name, constraint_column_names, constraint_type from duckdb_constraints()"
+            " where schema_name = 'main'",
+        )
+        for column in columns
+    }
+    assert declared <= found
+    copy = shutil.copy(published, tmp_path / "copy.duckdb")
+    with duckdb.connect(str(copy)) as connection:
+        with pytest.raises(duckdb.ConstraintException):
+            connection.execute("insert into main.dim_period select * from main.dim_period limit 1")
+        with pytest.raises(duckdb.ConstraintException):
+            connection.execute(
+                "insert into main.fct_poverty_indicator select * replace (null as value)"
+                " from main.fct_poverty_indicator limit 1"
+            )
 
 
 def test_bad_p0_is_held_back_the_gate_stops_the_gap_and_nothing_is_published(

@@ -180,17 +180,15 @@ def test_extreme_poverty_map_appears_once_the_fact_table_has_it(warehouse: Path,
             "delete from main.fct_poverty_indicator where indicator_key in (select indicator_key"
             " from main.dim_indicator where indicator_code in ('P0_EXTREME', 'POOR_EXTREME_COUNT'))"
         )
-        connection.execute(
-            """insert into main.dim_indicator by name
-               select 'k-extreme' as indicator_key, 'P0_EXTREME' as indicator_code, 'BPS' as source,
-                      'percent' as unit, 'Persentase Penduduk Miskin Ekstrem' as indicator_name_id"""
-        )
+        # dim_indicator lists P0_EXTREME already (its code is unique there): the facts come under its key.
         connection.execute(
             """insert into main.fct_poverty_indicator by name
-               select r.regency_key, p.period_key, 'k-extreme' as indicator_key, m.p0 / 10 as value
+               select r.regency_key as area_key, r.regency_key, p.period_key, i.indicator_key,
+                      m.p0 / 10 as value, 'march' as survey_round, 'BPS' as producer
                from main.mart_regency_poverty_profile m
                join main.dim_regency r using (regency_key)
                join main.dim_period p on p.year = m.year and p.semester = 1
+               join main.dim_indicator i on i.indicator_code = 'P0_EXTREME'
                where m.year = 2024 and not m.is_province"""
         )
     extreme = read_report_data(copy).extreme
