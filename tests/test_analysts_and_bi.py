@@ -272,6 +272,16 @@ def test_schema_diagram_in_docs_is_current():
     assert (REPO_ROOT / "docs" / "data_dictionary" / "index.html").exists()
 
 
+def test_docs_without_a_build_file_say_so_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from dagster_project.cli import main
+
+    missing = tmp_path / "nowhere" / "ntt_poverty.duckdb"
+    assert main(["docs", "--warehouse", str(missing)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "no build file at" in error and str(missing.parent) in error
+    assert "run `ntt-warehouse refresh` first" in error
+
+
 def test_the_readmes_examples_are_questions_of_the_analysts_guide_word_for_word():
     """The guide's answers are recomputed by the tests; a README example must be one of them, unchanged."""
     shown = readme_questions()
