@@ -103,7 +103,7 @@ def _declared_constraints() -> set[tuple[str, str, str]]:
     """(table, column, DuckDB's constraint type) for every column constraint of the main schema's models with
     an enforced dbt contract, as the project's manifest declares them."""
     duckdb_type = {"primary_key": "PRIMARY KEY", "not_null": "NOT NULL", "unique": "UNIQUE"}
-    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    manifest = json.loads(dbt_project.manifest_path.read_text())
     declared = set()
     for node in manifest["nodes"].values():
         published = node["resource_type"] == "model" and node["schema"] == "main"
