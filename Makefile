@@ -28,9 +28,11 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 # (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
 # A test file goes to one worker (loadfile): its module fixtures (a story's refreshes, the fuzz corpus, the
 # OCR readings) then run once, not once per worker; the two files of one season of nights (tests/season.py)
-# go together, so its session fixture runs once (tests/file_order.py). One worker more than cores: with one file per worker,
-# the long story files no longer decide the end alone (on 2 cores, warm caches: 435.6 s with 2 workers,
-# 393.3 s with 3, both about 88% of the CPU busy).
+# go together, so its session fixture runs once (tests/file_order.py). One worker per core: each worker
+# collects the suite and loads Dagster's definitions, dbt's manifest and GX once (12-15 CPU-s of imports
+# alone), and with the files going out slowest first a third worker on 2 cores adds that cost and no overlap
+# (warm, alternated: 332.8 and 334.6 s, 557 and 551 CPU-s with 2 workers; 346.7 and 340.0 s, 607 and 602
+# CPU-s with 3; issue 24). Before the slowest-first order 3 had been faster (393.3 s against 435.6).
 # Files go out slowest first, by the last run's seconds (tests/file_order.py; xdist would otherwise sort them
 # by their number of tests, which starts the long stories late).
 # Python keeps the project's compiled modules (__pycache__/, git-ignored) for the next run: an environment
@@ -38,7 +40,7 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 # refresh and read process compile ingest/, store/, dagster_project/ and tests/ again (pytest -n 0 collection:
 # 15.0 CPU-s without them, 12.4 with; issue 24).
 unexport PYTHONDONTWRITEBYTECODE
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+TEST_WORKERS ?= $(shell nproc)
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -rA --durations=15 \
   --junitxml=test-output/junit.xml
 test: $(STAMP) test-tools lint
