@@ -28,11 +28,13 @@ test-tools: chromium ocr-tools libreoffice compat-reader
 # (test-output/junit.xml) make a failed run readable afterwards. One file: `make test PYTEST_ARGS=tests/x.py`.
 # A test file goes to one worker (loadfile): its module fixtures (a story's refreshes, the fuzz corpus, the
 # OCR readings) then run once, not once per worker; the two files of one season of nights (tests/season.py)
-# go together, so its session fixture runs once (tests/file_order.py). One worker per core: each worker
-# collects the suite and loads Dagster's definitions, dbt's manifest and GX once (12-15 CPU-s of imports
-# alone), and with the files going out slowest first a third worker on 2 cores adds that cost and no overlap
-# (warm, alternated: 332.8 and 334.6 s, 557 and 551 CPU-s with 2 workers; 346.7 and 340.0 s, 607 and 602
-# CPU-s with 3; issue 24). Before the slowest-first order 3 had been faster (393.3 s against 435.6).
+# go together, so its session fixture runs once (tests/file_order.py). One worker per core, for the 5-minute
+# budget (issue 24): each worker collects the suite and loads Dagster's definitions, dbt's manifest and GX
+# once (12-15 CPU-s of imports alone), which a third worker on 2 cores repeats. Warm runs on 2 cores, each
+# pair alternated: in a slow hour, the one where the budget is at stake, 2 workers were faster (332.8 and
+# 334.6 s, 557 and 551 CPU-s) than 3 (346.7 and 340.0 s, 607 and 602 CPU-s); in a fast hour 3 were
+# faster at the same CPU (242.1 and 214.1 s against 254.8 and 234.6 s; 424/378 against 419/380 CPU-s):
+# a third worker then fills the seconds the others wait (timeouts, subprocesses). `make test TEST_WORKERS=3`.
 # Files go out slowest first, by the last run's seconds (tests/file_order.py; xdist would otherwise sort them
 # by their number of tests, which starts the long stories late).
 # Python keeps the project's compiled modules (__pycache__/, git-ignored) for the next run: an environment
