@@ -142,14 +142,14 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    if not settings.build_path.exists():  # the data dictionary describes the build file's tables
-        build = printable(str(settings.build_path))
-        print(f"error: no build file at {build}; run `ntt-warehouse refresh` first", file=sys.stderr)
-        return 2
     from dagster_project.docs import generate_docs
 
-    for path in generate_docs(settings):
+    try:
+        written = generate_docs(_settings(args))
+    except FileNotFoundError as error:
+        print(f"error: {printable(str(error))}", file=sys.stderr)
+        return 2
+    for path in written:
         print(f"wrote {path}")
     return 0
 

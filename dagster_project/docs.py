@@ -12,7 +12,11 @@ DOCS_DIR = REPO_ROOT / "docs"
 
 
 def generate_docs(settings: Settings) -> list[Path]:
-    """`dbt docs generate` on the build warehouse (never the published file); the site is copied to docs/."""
+    """`dbt docs generate` on the build warehouse (never the published file); the site is copied to docs/.
+
+    FileNotFoundError when there is no build file yet: the data dictionary describes its tables."""
+    if not settings.build_path.exists():  # before dbt parses or starts: one line, not dbt's traceback
+        raise FileNotFoundError(f"no build file at {settings.build_path}; run `ntt-warehouse refresh` first")
     prepare_manifest()
     target = Path(dbt_project.project_dir) / "target" / "docs"
     dbt_cli_resource().cli(["docs", "generate", *settings.dbt_args()], target_path=target).wait()
